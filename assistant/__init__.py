@@ -1,0 +1,1 @@
+"""Understanding and answering employees questions; knows nothing of Slack."""

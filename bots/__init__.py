@@ -1,0 +1,1 @@
+"""Interfaces to people and tools: the command line today; Slack and HTTP come next."""

@@ -1,0 +1,47 @@
+"""IRIs of our vocabulary, the standard's nodes, the reused vocabularies and the named graphs."""
+
+from __future__ import annotations
+
+AIMS = "https://w3id.org/aims-graph/ontology#"
+ISO = "https://w3id.org/aims-graph/iso42001/2023/"
+EXT = "https://w3id.org/aims-graph/external/"
+MAPPING = "https://w3id.org/aims-graph/mapping/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+SH = "http://www.w3.org/ns/shacl#"
+
+RDF_TYPE = RDF + "type"
+
+# Named graphs, one per concern (DESIGN.md: the standard is read-only, decisions survive reloads).
+GRAPH_BASE = "https://w3id.org/aims-graph/graph/"
+GRAPH_VOCABULARY = GRAPH_BASE + "vocabulary"
+GRAPH_STANDARD = GRAPH_BASE + "standard"
+GRAPH_CROSSWALKS = GRAPH_BASE + "crosswalks"
+GRAPH_INVENTORY = GRAPH_BASE + "inventory"
+GRAPH_DECISIONS = GRAPH_BASE + "decisions"
+
+# Graphs rebuilt from ontology/ by `aims load`; inventory and decisions are never touched by it.
+REFERENCE_GRAPHS = (GRAPH_VOCABULARY, GRAPH_STANDARD, GRAPH_CROSSWALKS)
+
+PREFIXES: dict[str, str] = {
+    "aims": AIMS,
+    "iso": ISO,
+    "ext": EXT,
+    "skos": SKOS,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+}
+
+
+def iso_iri(notation: str) -> str:
+    """IRI of the standard's node with this id (``A.6.2.8`` -> ``.../iso42001/2023/A.6.2.8``)."""
+    return ISO + notation

@@ -1,0 +1,19 @@
+"""Open the store named by the settings: the embedded Oxigraph store, or (later) a remote endpoint."""
+
+from __future__ import annotations
+
+from graph.oxigraph_store import OxigraphStore
+from graph.settings import Settings
+from graph.store import Store, StoreError
+
+
+def open_store(settings: Settings) -> Store:
+    """The configured store; ``AIMS_STORE=oxigraph`` (default) opens the on-disk store under ``AIMS_HOME``."""
+    if settings.store == "oxigraph":
+        return OxigraphStore(settings.store_path)
+    if settings.store == "memory":
+        return OxigraphStore(None)
+    raise StoreError(
+        f"AIMS_STORE={settings.store!r} is not supported yet: use 'oxigraph' (default) or 'memory'; "
+        "remote SPARQL endpoints are planned"
+    )

@@ -1,0 +1,176 @@
+"""The embedded store: Oxigraph (pyoxigraph), on disk under ``AIMS_HOME`` or in memory for tests."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+    Variable,
+)
+from pyoxigraph import (
+    Store as _OxStore,
+)
+
+from graph.store import Bindings, QueryError, Row, StoreError
+
+_STAGING = "urn:aims:staging:"
+
+
+def _substitutions(bindings: Bindings | None) -> dict[Variable, NamedNode | BlankNode | Literal | Triple] | None:
+    if not bindings:
+        return None
+    return {Variable(name): term for name, term in bindings.items()}
+
+
+def results_format(media_type: str) -> QueryResultsFormat | RdfFormat:
+    """The pyoxigraph format for a result media type, or a ``QueryError`` naming the supported ones."""
+    base = media_type.split(";")[0].strip().lower()
+    found: QueryResultsFormat | RdfFormat | None = QueryResultsFormat.from_media_type(base)
+    if found is None:
+        found = RdfFormat.from_media_type(base)
+    if found is None:
+        raise QueryError(
+            f"unsupported result format {media_type!r}: use application/sparql-results+json, "
+            "application/sparql-results+xml, text/csv, text/tab-separated-values, text/turtle, "
+            "application/n-triples or application/ld+json"
+        )
+    return found
+
+
+class OxigraphStore:
+    """A ``Store`` backed by pyoxigraph; every write is a single Oxigraph transaction."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        """Open the on-disk store at ``path`` (created if missing), or an in-memory store when ``None``."""
+        self.path = path
+        # Staging graphs are shared state within one store; writers in this process take turns.
+        self._write_lock = threading.Lock()
+        try:
+            if path is None:
+                self._store = _OxStore()
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = _OxStore(str(path))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"the store at {path} is open in another process (is `aims serve` or `aims slack` "
+                    "running?); stop it or point AIMS_HOME elsewhere"
+                ) from exc
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    def _query(self, query: str, bindings: Bindings | None) -> object:
+        try:
+            return self._store.query(query, use_default_graph_as_union=True, substitutions=_substitutions(bindings))
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+
+    def select(self, query: str, *, bindings: Bindings | None = None) -> list[Row]:
+        """Run a SELECT query and return its rows."""
+        result = self._query(query, bindings)
+        if not isinstance(result, QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{name: solution[name] for name in names} for solution in result]
+
+    def ask(self, query: str, *, bindings: Bindings | None = None) -> bool:
+        """Run an ASK query."""
+        result = self._query(query, bindings)
+        if not isinstance(result, QueryBoolean):
+            raise QueryError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, *, bindings: Bindings | None = None) -> list[Triple]:
+        """Run a CONSTRUCT or DESCRIBE query."""
+        result = self._query(query, bindings)
+        if not isinstance(result, QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def query_results(self, query: str, media_type: str) -> bytes:
+        """Run any query and serialise the result in the format named by ``media_type``."""
+        fmt = results_format(media_type)
+        result = self._query(query, None)
+        if isinstance(result, QueryTriples):
+            if not isinstance(fmt, RdfFormat):
+                raise QueryError(f"{media_type} cannot hold a graph result; ask for Turtle, N-Triples or JSON-LD")
+            return result.serialize(format=fmt) or b""
+        if not isinstance(fmt, QueryResultsFormat):
+            raise QueryError(f"{media_type} cannot hold a SELECT/ASK result; ask for SPARQL JSON, XML, CSV or TSV")
+        assert isinstance(result, (QuerySolutions, QueryBoolean))
+        return result.serialize(format=fmt) or b""
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
+        """Stage each graph's triples, then swap them in with one SPARQL update (one transaction).
+
+        Staging graphs have random names, so a crash before the swap leaves the live graphs intact;
+        leftovers from such a crash are dropped on the next replacement.
+        """
+        staged: dict[str, NamedNode] = {}
+        quads: list[Quad] = []
+        for graph, triples in graphs.items():
+            stage = NamedNode(f"{_STAGING}{uuid.uuid4()}")
+            staged[graph] = stage
+            quads.extend(Quad(t.subject, t.predicate, t.object, stage) for t in triples)
+        try:
+            with self._write_lock:
+                self._swap_in(staged, quads)
+        except OSError as exc:
+            raise StoreError(f"writing to the store failed, nothing was changed: {exc}") from exc
+
+    def _swap_in(self, staged: dict[str, NamedNode], quads: list[Quad]) -> None:
+        self._drop_stale_staging()
+        self._store.extend(quads)
+        # Graph IRIs come from our own constants (graph.namespaces), never from user text.
+        ops = [f"DROP SILENT GRAPH <{graph}>" for graph in staged]
+        ops += [f"ADD SILENT GRAPH <{stage.value}> TO GRAPH <{graph}>" for graph, stage in staged.items()]
+        ops += [f"DROP SILENT GRAPH <{stage.value}>" for stage in staged.values()]
+        self._store.update(" ;\n".join(ops))
+
+    def _drop_stale_staging(self) -> None:
+        for name in self._store.named_graphs():
+            if isinstance(name, NamedNode) and name.value.startswith(_STAGING):
+                self._store.remove_graph(name)
+
+    def insert(self, graph: str, triples: Iterable[Triple]) -> None:
+        """Add triples to a named graph in one transaction."""
+        target = NamedNode(graph)
+        try:
+            self._store.extend(Quad(t.subject, t.predicate, t.object, target) for t in triples)
+        except OSError as exc:
+            raise StoreError(f"writing to the store failed, nothing was changed: {exc}") from exc
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Every quad, or those of one named graph."""
+        return iter(self._store.quads_for_pattern(None, None, None, NamedNode(graph) if graph else None))
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of quads in the store or in one graph."""
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self.quads(graph))
+
+    def graph_names(self) -> list[str]:
+        """IRIs of the named graphs that hold data, sorted."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
+
+    def close(self) -> None:
+        """Flush pending writes and release the on-disk lock; the object is unusable afterwards."""
+        if hasattr(self, "_store"):
+            self._store.flush()
+            del self._store

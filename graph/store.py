@@ -1,0 +1,81 @@
+"""The Store protocol: what the rest of the code may ask of a graph database, whichever one it is.
+
+The embedded Oxigraph store implements it today; a remote SPARQL 1.1 endpoint (SPARQL Protocol plus
+Graph Store Protocol) can implement it without changing callers, because every operation here maps to
+one protocol request: a query with bound values, an atomic graph replacement, an atomic insert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Protocol, TypeAlias
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+
+Term: TypeAlias = NamedNode | BlankNode | Literal
+Row: TypeAlias = dict[str, Term | None]
+Bindings: TypeAlias = Mapping[str, Term]
+
+
+class StoreError(Exception):
+    """A store could not be opened, read or written; the message says which and what to do."""
+
+
+class QueryError(StoreError):
+    """A SPARQL query or update was malformed or failed; nothing was written."""
+
+
+class Store(Protocol):
+    """A quad store with SPARQL and atomic writes.
+
+    Queries see the union of all named graphs as their default graph (``GRAPH <g>`` still addresses one
+    graph). Bindings are passed as terms, never pasted into the query text; as in SPARQL's substitution
+    proposal (SEP-0007) that Oxigraph implements, a bound variable must be projected by the query
+    (``SELECT ?id ?title``, or grouped on), so a remote store can bind it with a trailing ``VALUES``.
+    """
+
+    def select(self, query: str, *, bindings: Bindings | None = None) -> list[Row]:
+        """Run a SELECT query and return its rows, variables unbound in a row mapped to ``None``."""
+        ...
+
+    def ask(self, query: str, *, bindings: Bindings | None = None) -> bool:
+        """Run an ASK query."""
+        ...
+
+    def construct(self, query: str, *, bindings: Bindings | None = None) -> list[Triple]:
+        """Run a CONSTRUCT or DESCRIBE query."""
+        ...
+
+    def query_results(self, query: str, media_type: str) -> bytes:
+        """Run any query and serialise its result in a standard format.
+
+        Args:
+            query: a SELECT, ASK, CONSTRUCT or DESCRIBE query.
+            media_type: ``application/sparql-results+json``, ``...+xml``, ``text/csv`` or
+                ``text/tab-separated-values`` for SELECT/ASK; an RDF media type for graph results.
+        """
+        ...
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
+        """Replace the content of each named graph, all in one transaction: readers see old or new, never half."""
+        ...
+
+    def insert(self, graph: str, triples: Iterable[Triple]) -> None:
+        """Add triples to a named graph in one transaction."""
+        ...
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Every quad, or those of one named graph."""
+        ...
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of quads in the store or in one named graph."""
+        ...
+
+    def graph_names(self) -> list[str]:
+        """IRIs of the named graphs that hold data."""
+        ...
+
+    def close(self) -> None:
+        """Flush and release the store."""
+        ...

@@ -1,0 +1,49 @@
+"""Shared fixtures: the ontology layout, the verified reference list and a loaded in-memory store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.load import OntologyLayout, load_reference
+from graph.oxigraph_store import OxigraphStore
+from graph.reference import ReferenceEntry, read_reference
+from graph.settings import DEFAULT_ONTOLOGY_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def layout() -> OntologyLayout:
+    return OntologyLayout(DEFAULT_ONTOLOGY_DIR)
+
+
+@pytest.fixture(scope="session")
+def reference(layout: OntologyLayout) -> dict[str, ReferenceEntry]:
+    return read_reference(layout.reference_table)
+
+
+@pytest.fixture(scope="session")
+def loaded_store(layout: OntologyLayout) -> OxigraphStore:
+    """One in-memory store with the reference graphs, shared by read-only tests."""
+    store = OxigraphStore(None)
+    load_reference(store, layout)
+    return store
+
+
+@pytest.fixture
+def aims_home(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path / "aims-home"
+
+
+def run_aims(home: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the real ``aims`` console script with ``AIMS_HOME`` pointing at ``home``."""
+    env = {**os.environ, "AIMS_HOME": str(home), "COLUMNS": "200"}
+    env.pop("AIMS_STORE", None)
+    exe = Path(sys.executable).parent / "aims"
+    return subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=check, timeout=120)

@@ -1,0 +1,67 @@
+"""The embedded store: bound variables stay values, replacements are all-or-nothing."""
+
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Triple
+
+from graph.namespaces import ISO
+from graph.oxigraph_store import OxigraphStore
+from graph.store import QueryError
+
+TITLE_OF = (
+    "SELECT ?id ?title WHERE { ?node <http://www.w3.org/2004/02/skos/core#notation> ?id ; "
+    "<http://www.w3.org/2004/02/skos/core#prefLabel> ?title }"
+)
+
+
+def test_bound_value_finds_a_control(loaded_store: OxigraphStore) -> None:
+    rows = loaded_store.select(TITLE_OF, bindings={"id": Literal("A.6.2.8")})
+    assert [r["title"].value for r in rows] == ["AI system recording of event logs"]  # type: ignore[union-attr]
+
+
+def test_hostile_text_in_a_binding_is_only_a_value(loaded_store: OxigraphStore) -> None:
+    before = loaded_store.count()
+    hostile = '"} ; DROP ALL ; SELECT * WHERE { ?s ?p ?o '
+    assert loaded_store.select(TITLE_OF, bindings={"id": Literal(hostile)}) == []
+    assert loaded_store.count() == before
+
+
+def test_ask_and_construct(loaded_store: OxigraphStore) -> None:
+    assert loaded_store.ask("ASK { ?s ?p ?o }")
+    triples = loaded_store.construct(
+        "CONSTRUCT WHERE { ?node <http://www.w3.org/2004/02/skos/core#broader> ?p }",
+        bindings={"node": NamedNode(ISO + "A.6.2.8")},
+    )
+    assert [t.object for t in triples] == [NamedNode(ISO + "A.6.2")]
+
+
+def test_malformed_query_is_a_query_error(loaded_store: OxigraphStore) -> None:
+    with pytest.raises(QueryError, match="syntax error"):
+        loaded_store.select("SELEC ?x")
+
+
+def test_update_syntax_is_not_accepted_as_a_query(loaded_store: OxigraphStore) -> None:
+    before = loaded_store.count()
+    with pytest.raises(QueryError):
+        loaded_store.select("DROP ALL")
+    assert loaded_store.count() == before
+
+
+def test_replace_graphs_swaps_whole_graphs_and_leaves_no_staging() -> None:
+    store = OxigraphStore(None)
+    a, b = "urn:graph:a", "urn:graph:b"
+    t = [Triple(NamedNode(f"urn:s{i}"), NamedNode("urn:p"), Literal(str(i))) for i in range(5)]
+    store.replace_graphs({a: t[:3], b: t[3:]})
+    store.replace_graphs({a: t[:1]})
+    assert {q.triple for q in store.quads(a)} == {t[0]}
+    assert {q.triple for q in store.quads(b)} == set(t[3:])
+    assert store.graph_names() == [a, b]
+
+
+def test_results_serialise_in_standard_formats(loaded_store: OxigraphStore) -> None:
+    query = "SELECT ?n WHERE { ?c <http://www.w3.org/2004/02/skos/core#notation> ?n } ORDER BY ?n LIMIT 1"
+    assert loaded_store.query_results(query, "text/csv").startswith(b"n\r\n")
+    assert b'"vars":["n"]' in loaded_store.query_results(query, "application/sparql-results+json")
+    with pytest.raises(QueryError, match="unsupported result format"):
+        loaded_store.query_results(query, "image/png")
