@@ -19,7 +19,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/aims load
-	$(BIN)/aims status
+	$(BIN)/aims chat
 
 lint: install
 	$(BIN)/ruff check .
@@ -32,6 +32,7 @@ test: lint unit
 
 bench: install
 	$(BIN)/python bench/load_bench.py
+	$(BIN)/python bench/retrieval_bench.py
 
 clean:
 	rm -rf $(VENV) .aims .pytest_cache .mypy_cache .ruff_cache

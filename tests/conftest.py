@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from assistant.service import Assistant
 from graph.load import OntologyLayout, load_reference
 from graph.oxigraph_store import OxigraphStore
 from graph.reference import ReferenceEntry, read_reference
@@ -36,9 +37,22 @@ def loaded_store(layout: OntologyLayout) -> OxigraphStore:
     return store
 
 
-@pytest.fixture
-def aims_home(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path / "aims-home"
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("index") / "index"
+
+
+@pytest.fixture(scope="session")
+def assistant(loaded_store: OxigraphStore, index_dir: Path) -> Assistant:
+    """The assistant over the reference graphs; builds the semantic index once per test session."""
+    return Assistant(loaded_store, index_dir)
+
+
+def home_with_index(home: Path, index_dir: Path) -> Path:
+    """Give an AIMS_HOME a copy of the session's index, so CLI tests do not embed everything again."""
+    if index_dir.exists() and not (home / "index").exists():
+        shutil.copytree(index_dir, home / "index")
+    return home
 
 
 def run_aims(home: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:

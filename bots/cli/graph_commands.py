@@ -1,43 +1,22 @@
-"""The ``aims`` command: load, validate, query and export the graph.
-
-Configuration is read from the environment here, once, and passed down (``AIMS_HOME``, ``AIMS_STORE``).
-Every expected failure becomes one line on stderr and a non-zero exit code, never a traceback.
-"""
+"""Graph commands: load, validate, sparql, export, status."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph import __version__
+from bots.cli.app import app, err, fail, guarded, opened_store, out
 from graph.export import ExportFormat, export
-from graph.load import OntologyLayout, ValidationFailedError, load_reference, validate_file
-from graph.open_store import open_store
-from graph.rdf_files import RdfFileError
+from graph.load import OntologyLayout, load_reference, validate_file
 from graph.settings import Settings
-from graph.store import QueryError, Store, StoreError
+from graph.store import QueryError, Store
 from graph.validation import compact
-
-app = typer.Typer(
-    name="aims",
-    help="aims-graph: ISO/IEC 42001 as a knowledge graph, with the organisation's AI systems and decisions.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console()
-err = Console(stderr=True)
-
-T = TypeVar("T")
 
 
 class SparqlFormat(StrEnum):
@@ -60,53 +39,6 @@ _MEDIA_TYPES = {
     SparqlFormat.TTL: "text/turtle",
     SparqlFormat.NT: "application/n-triples",
 }
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print one error line and return the exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def guarded(action: Callable[[], T]) -> T:
-    """Run ``action``, turning the errors we expect into one clear line and exit code 1."""
-    try:
-        return action()
-    except ValidationFailedError as exc:
-        for violation in exc.violations:
-            err.print(violation.render(), highlight=False, soft_wrap=True, markup=False)
-        raise fail(str(exc)) from None
-    except (StoreError, RdfFileError) as exc:
-        raise fail(str(exc)) from None
-    except OSError as exc:
-        raise fail(f"{exc.filename or ''} {exc.strerror or exc}".strip()) from None
-
-
-@contextmanager
-def opened_store(settings: Settings) -> Iterator[Store]:
-    """The configured store, closed afterwards."""
-    store = guarded(lambda: open_store(settings))
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def _version(value: bool) -> None:
-    if value:
-        out.print(f"aims {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    ctx: typer.Context,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
-) -> None:
-    """Read the configuration once, for every command."""
-    ctx.obj = Settings.from_environ()
 
 
 @app.command()
@@ -209,12 +141,3 @@ def status(ctx: typer.Context) -> None:
         out.print(f"store: {settings.store} at {settings.store_path}", highlight=False)
         for graph in store.graph_names():
             out.print(f"{graph}  {store.count(graph)}", highlight=False)
-
-
-def run() -> None:
-    """Console-script entry point."""
-    app()
-
-
-if __name__ == "__main__":
-    run()

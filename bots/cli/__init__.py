@@ -1,0 +1,13 @@
+"""The ``aims`` command line: one module per command group, all registered on one Typer app."""
+
+from __future__ import annotations
+
+from bots.cli import assistant_commands, graph_commands
+from bots.cli.app import app
+
+__all__ = ["app", "assistant_commands", "graph_commands", "run"]
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

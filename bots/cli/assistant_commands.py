@@ -1,0 +1,178 @@
+"""Assistant commands: ask, chat, search, eval, index.
+
+The assistant's modules (NumPy, faiss, BM25) are imported when one of these commands runs, so the
+graph commands (`aims load`, `aims sparql`) start without paying for them.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markdown import Markdown
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bots.cli.app import app, err, fail, guarded, out
+from graph.open_store import open_store
+from graph.settings import Settings
+from graph.store import Store
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
+    from assistant.service import Assistant
+
+
+class Retrieval(StrEnum):
+    """Retrievers selectable from the command line (mirrors ``assistant.retrieve.Mode``)."""
+
+    HYBRID = "hybrid"
+    BM25 = "bm25"
+    DENSE = "dense"
+
+
+def index_dir(settings: Settings) -> Path:
+    """Where the semantic index lives: ``AIMS_HOME/index``."""
+    return settings.home / "index"
+
+
+def open_assistant(settings: Settings, *, force_index: bool = False, quiet: bool = True) -> tuple[Store, Assistant]:
+    """Open the store and the assistant, building or updating the index with a progress bar if needed."""
+    from assistant.service import Assistant
+
+    store = guarded(lambda: open_store(settings))
+    if store.count() == 0:
+        store.close()
+        raise fail("the store is empty: run `aims load` first")
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=quiet
+    ) as bar:
+        task = bar.add_task("embedding node texts", total=None)
+        assistant = guarded(
+            lambda: Assistant(
+                store, index_dir(settings), force_index=force_index, progress=lambda n: bar.advance(task, n)
+            )
+        )
+    return store, assistant
+
+
+def render(answer: Answer) -> None:
+    """Print an answer for a terminal: Markdown, then its sources and suggested actions."""
+    out.print(Markdown(answer.text))
+    if answer.citations:
+        out.print("[dim]Sources: " + "; ".join(f"{c.id} {c.title}" for c in answer.citations) + "[/]", highlight=False)
+    for action in answer.actions:
+        out.print(f"[dim]-> {action.label}[/]", highlight=False)
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="The question, in your own words.")],
+    system: Annotated[str | None, typer.Option("--system", "-s", help="The AI system you ask about.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+) -> None:
+    """Answer one question, citing the graph nodes used."""
+    store, assistant = open_assistant(ctx.obj)
+    try:
+        answer = assistant.ask(question, system=system)
+    finally:
+        store.close()
+    if as_json:
+        out.print_json(json.dumps(answer.to_dict()))
+    else:
+        render(answer)
+
+
+@app.command()
+def chat(
+    ctx: typer.Context,
+    system: Annotated[str | None, typer.Option("--system", "-s", help="The AI system you ask about.")] = None,
+) -> None:
+    """Talk to the assistant; follow-ups ("and the evidence for that?") use the previous answer."""
+    from assistant.conversation import Conversation
+
+    store, assistant = open_assistant(ctx.obj)
+    conversation = Conversation()
+    out.print("[bold]aims chat[/] - ask about ISO/IEC 42001; empty line or Ctrl-D to quit.")
+    try:
+        while True:
+            try:
+                question = out.input("[bold cyan]you>[/] ")
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not question.strip() or question.strip().lower() in {"quit", "exit"}:
+                break
+            render(assistant.ask(question, system=system, conversation=conversation))
+            out.print()
+    finally:
+        store.close()
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words to search for.")],
+    k: Annotated[int, typer.Option("--k", "-k", min=1, max=100, help="How many results.")] = 5,
+    mode: Annotated[Retrieval, typer.Option("--mode", help="hybrid, bm25 or dense.")] = Retrieval.HYBRID,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The nodes that best match TEXT."""
+    from assistant.retrieve import Mode
+
+    store, assistant = open_assistant(ctx.obj)
+    try:
+        results = assistant.search(text, k, Mode(mode.value))
+    finally:
+        store.close()
+    if as_json:
+        rows = [
+            {"id": r.id, "title": r.title, "kind": r.kind, "score": None if r.score == float("inf") else r.score}
+            for r in results
+        ]
+        out.print_json(json.dumps(rows))
+        return
+    table = Table("id", "title", "kind", "score")
+    for r in results:
+        table.add_row(r.id, r.title, r.kind, "id" if r.score == float("inf") else f"{r.score:.4f}")
+    out.print(table)
+
+
+@app.command("eval")
+def eval_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help='JSONL lines {"question": ..., "expected": [ids]}.')],
+    k: Annotated[int, typer.Option("--k", "-k", min=1, max=100, help="Cut-off for hit@k and MRR.")] = 5,
+    mode: Annotated[Retrieval, typer.Option("--mode", help="hybrid, bm25 or dense.")] = Retrieval.HYBRID,
+    as_json: Annotated[bool, typer.Option("--json", help="Print per-question results as JSON first.")] = False,
+) -> None:
+    """Measure retrieval: the last line is `hit@1=... hit@k=... mrr=... n=... p50_ms=... p95_ms=...`."""
+    from assistant.evaluate import EvalFileError, evaluate, read_questions
+    from assistant.retrieve import Mode
+
+    try:
+        questions = read_questions(file)
+    except (OSError, EvalFileError) as exc:
+        raise fail(str(exc)) from None
+    store, assistant = open_assistant(ctx.obj)
+    try:
+        report = evaluate(questions, lambda q: [r.id for r in assistant.search(q, k, Mode(mode.value))], k)
+    finally:
+        store.close()
+    if as_json:
+        out.print_json(json.dumps(report.to_dict()))
+    print(report.summary_line())
+
+
+@app.command()
+def index(ctx: typer.Context) -> None:
+    """Rebuild the semantic index from scratch (it is otherwise kept up to date automatically)."""
+    store, assistant = open_assistant(ctx.obj, force_index=True, quiet=False)
+    store.close()
+    report = assistant.report
+    out.print(
+        f"indexed {report.embedded_nodes} nodes in {report.seconds:.1f} s -> {index_dir(ctx.obj)}", highlight=False
+    )

@@ -1,0 +1,147 @@
+"""Typed reads of the organisation's data: AI systems, current decisions, recorded evidence.
+
+The inventory and decisions graphs are filled by the import and decision workflows; these reads work on
+whatever is there (nothing yet, on a fresh store) and never fail because a graph is empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode
+
+from graph.namespaces import AIMS, DCTERMS, ISO, PROV, RDFS, SKOS
+from graph.store import Store
+
+
+@dataclass(frozen=True)
+class SystemRef:
+    """An AI system of the organisation: its IRI, name, aliases and the facts rules look at."""
+
+    iri: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """The current applicability decision for a control on a system (or the whole organisation)."""
+
+    control: str
+    system: str | None
+    verdict: str
+    justification: str
+    decided_by: str
+    decided_at: str
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """A piece of evidence the organisation recorded for a control."""
+
+    title: str
+    url: str
+    valid_until: str
+
+
+SYSTEMS = f"""
+PREFIX aims: <{AIMS}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+SELECT ?system ?name ?alias ?roleLabel ?fact WHERE {{
+  ?system a aims:AISystem ; rdfs:label ?name .
+  OPTIONAL {{ ?system skos:altLabel ?alias }}
+  OPTIONAL {{ ?system aims:concernsRole/skos:prefLabel ?roleLabel }}
+  OPTIONAL {{ VALUES ?factProperty {{ aims:usesThirdPartyModel aims:trainsInHouse aims:processesPersonalData
+                                      aims:customerFacing }}
+             ?system ?factProperty true . BIND(STRAFTER(STR(?factProperty), "#") AS ?fact) }}
+}} ORDER BY ?name"""
+
+# The current decision is the newest one that no other decision revises.
+CURRENT_DECISION = f"""
+PREFIX aims: <{AIMS}>
+PREFIX prov: <{PROV}>
+PREFIX skos: <{SKOS}>
+SELECT ?control ?system ?verdictLabel ?justification ?who ?when WHERE {{
+  ?decision a aims:Decision ; aims:aboutControl ?control ; aims:verdict/skos:prefLabel ?verdictLabel ;
+            aims:justification ?justification ; prov:wasAttributedTo ?who ; prov:generatedAtTime ?when ;
+            aims:aboutSystem ?system .
+  FILTER NOT EXISTS {{ ?newer prov:wasRevisionOf ?decision }}
+}} ORDER BY DESC(?when)"""
+
+DECIDED_CONTROLS = f"""
+PREFIX aims: <{AIMS}>
+PREFIX prov: <{PROV}>
+SELECT DISTINCT ?system ?control WHERE {{
+  ?decision a aims:Decision ; aims:aboutControl ?control ; aims:aboutSystem ?system .
+  FILTER NOT EXISTS {{ ?newer prov:wasRevisionOf ?decision }}
+}}"""
+
+EVIDENCE_FOR = f"""
+PREFIX aims: <{AIMS}>
+PREFIX dcterms: <{DCTERMS}>
+SELECT ?control ?title ?url ?valid WHERE {{
+  ?evidence a aims:Evidence ; aims:supportsControl ?control ; dcterms:title ?title .
+  OPTIONAL {{ ?evidence dcterms:source ?url }}
+  OPTIONAL {{ ?evidence dcterms:valid ?valid }}
+}} ORDER BY ?title"""
+
+
+def _text(term: object) -> str:
+    return term.value if isinstance(term, NamedNode | Literal) else ""
+
+
+def ai_systems(store: Store) -> list[SystemRef]:
+    """The organisation's AI systems, by name."""
+    collected: dict[str, dict[str, set[str] | str]] = {}
+    for row in store.select(SYSTEMS):
+        iri = _text(row["system"])
+        entry = collected.setdefault(
+            iri, {"name": _text(row["name"]), "aliases": set(), "roles": set(), "facts": set()}
+        )
+        for field, var in (("aliases", "alias"), ("roles", "roleLabel"), ("facts", "fact")):
+            value = _text(row[var])
+            if value:
+                entry[field].add(value)  # type: ignore[union-attr]
+    return [
+        SystemRef(
+            iri,
+            str(e["name"]),
+            tuple(sorted(e["aliases"])),
+            tuple(sorted(e["roles"])),
+            tuple(sorted(e["facts"])),
+        )
+        for iri, e in collected.items()
+    ]
+
+
+def current_decision(store: Store, control: str, system_iri: str) -> DecisionRecord | None:
+    """The decision in force for ``control`` on the system, or ``None`` if nobody has decided yet."""
+    rows = store.select(
+        CURRENT_DECISION, bindings={"control": NamedNode(ISO + control), "system": NamedNode(system_iri)}
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    return DecisionRecord(
+        control,
+        system_iri,
+        _text(row["verdictLabel"]),
+        _text(row["justification"]),
+        _text(row["who"]),
+        _text(row["when"]),
+    )
+
+
+def decided_controls(store: Store, system_iri: str) -> set[str]:
+    """Ids of the controls with a decision in force for the system."""
+    rows = store.select(DECIDED_CONTROLS, bindings={"system": NamedNode(system_iri)})
+    return {_text(r["control"]).removeprefix(ISO) for r in rows}
+
+
+def recorded_evidence(store: Store, control: str) -> list[EvidenceRecord]:
+    """Evidence the organisation recorded for ``control``."""
+    rows = store.select(EVIDENCE_FOR, bindings={"control": NamedNode(ISO + control)})
+    return [EvidenceRecord(_text(r["title"]), _text(r["url"]), _text(r["valid"])) for r in rows]

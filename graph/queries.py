@@ -1,0 +1,161 @@
+"""Typed reads over the graph: the standard's nodes, their crosswalk mappings, a content fingerprint.
+
+Callers get small frozen dataclasses, never rdflib or pyoxigraph objects, so ``assistant`` and ``bots``
+stay independent of the store. Every query is a constant here with its variables bound by the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode
+
+from graph.namespaces import AIMS, GRAPH_CROSSWALKS, GRAPH_INVENTORY, GRAPH_STANDARD, ISO, RDF_TYPE, SKOS
+from graph.store import Store
+
+
+@dataclass(frozen=True)
+class Node:
+    """One element of the standard with everything we wrote about it."""
+
+    id: str
+    iri: str
+    kind: str
+    title: str
+    summary: str
+    keywords: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    parent: str | None = None
+    related: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    risk_sources: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One crosswalk from a node of the standard to another framework, with where it comes from."""
+
+    framework: str
+    target_id: str
+    target_label: str
+    source: str
+    licence: str
+    confidence: str
+
+
+STANDARD_FACTS = f"""
+PREFIX skos: <{SKOS}>
+SELECT ?node ?p ?o ?objectId ?objectLabel WHERE {{
+  GRAPH <{GRAPH_STANDARD}> {{ ?node skos:notation ?id ; ?p ?o }}
+  OPTIONAL {{ ?o skos:notation ?objectId }}
+  OPTIONAL {{ ?o skos:prefLabel ?objectLabel }}
+}}"""
+
+MAPPINGS_OF = f"""
+PREFIX aims: <{AIMS}>
+PREFIX skos: <{SKOS}>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?node ?framework ?target ?label ?source ?licence ?confidence WHERE {{
+  ?m a aims:Mapping ; aims:mappingSubject ?node ; aims:mappingObject ?concept ;
+     dcterms:source ?source ; dcterms:license ?licence ; aims:confidence ?confidence .
+  ?concept skos:notation ?target ; skos:prefLabel ?label ; aims:framework ?framework .
+}} ORDER BY ?framework ?target"""
+
+_LIST_FIELDS = {
+    AIMS + "keyword": "keywords",
+    AIMS + "exampleQuestion": "questions",
+    AIMS + "typicalEvidence": "evidence",
+    AIMS + "relatedTo": "related",
+    AIMS + "concernsRole": "roles",
+    AIMS + "concernsFunction": "functions",
+    AIMS + "lifecycleStage": "stages",
+    AIMS + "addressesRiskSource": "risk_sources",
+    AIMS + "supportsObjective": "objectives",
+}
+# Links to other nodes of the standard are kept as their ids; links to roles or stages as their labels.
+_ID_FIELDS = {"related", "risk_sources", "objectives"}
+
+
+def standard_nodes(store: Store) -> dict[str, Node]:
+    """Every node of the standard keyed by id, with lists sorted so results are deterministic."""
+    facts: dict[str, dict[str, object]] = defaultdict(dict)
+    lists: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in store.select(STANDARD_FACTS):
+        node, predicate, value = row["node"], row["p"], row["o"]
+        if not isinstance(node, NamedNode) or not isinstance(predicate, NamedNode) or value is None:
+            continue
+        key, p = node.value, predicate.value
+        if p == SKOS + "notation":
+            facts[key]["id"] = value.value
+        elif p == SKOS + "prefLabel":
+            facts[key]["title"] = value.value
+        elif p == SKOS + "definition":
+            facts[key]["summary"] = value.value
+        elif p == SKOS + "broader" and row["objectId"] is not None:
+            facts[key]["parent"] = row["objectId"].value
+        elif p == RDF_TYPE and isinstance(value, NamedNode) and value.value.startswith(AIMS):
+            facts[key]["kind"] = value.value.removeprefix(AIMS)
+        elif p in _LIST_FIELDS:
+            field = _LIST_FIELDS[p]
+            if field in _ID_FIELDS:
+                label = row["objectId"]
+            elif isinstance(value, Literal):
+                label = value
+            else:
+                label = row["objectLabel"]
+            if label is not None:
+                lists[key][field].add(label.value)
+    nodes: dict[str, Node] = {}
+    for iri, f in facts.items():
+        if "id" not in f or "title" not in f:
+            continue
+        node_lists = {field: tuple(sorted(values)) for field, values in lists[iri].items()}
+        nodes[str(f["id"])] = Node(
+            id=str(f["id"]),
+            iri=iri,
+            kind=str(f.get("kind", "StandardElement")),
+            title=str(f["title"]),
+            summary=str(f.get("summary", "")),
+            parent=str(f["parent"]) if "parent" in f else None,
+            **node_lists,
+        )
+    return nodes
+
+
+def mappings(store: Store) -> dict[str, list[Mapping]]:
+    """Crosswalk mappings keyed by the id of the node they start from."""
+    found: dict[str, list[Mapping]] = defaultdict(list)
+    for row in store.select(MAPPINGS_OF):
+        node = row["node"]
+        if node is None or not node.value.startswith(ISO):
+            continue
+        values = {k: (v.value if v is not None else "") for k, v in row.items()}
+        found[node.value.removeprefix(ISO)].append(
+            Mapping(
+                values["framework"],
+                values["target"],
+                values["label"],
+                values["source"],
+                values["licence"],
+                values["confidence"],
+            )
+        )
+    return dict(found)
+
+
+def content_fingerprint(
+    store: Store, graphs: tuple[str, ...] = (GRAPH_STANDARD, GRAPH_CROSSWALKS, GRAPH_INVENTORY)
+) -> str:
+    """A hash of the graphs the index is built from; it changes exactly when their content changes."""
+    digest = hashlib.sha256()
+    for graph in graphs:
+        lines = sorted(str(q.triple) for q in store.quads(graph))
+        digest.update(graph.encode())
+        digest.update("\n".join(lines).encode())
+    return digest.hexdigest()
