@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml Makefile
 install: $(STAMP)
 
 run: install
-	$(BIN)/aims load
+	$(BIN)/aims load --inventory ontology/examples/kestrel-finance.yaml
 	$(BIN)/aims chat
 
 lint: install
@@ -33,6 +33,7 @@ test: lint unit
 bench: install
 	$(BIN)/python bench/load_bench.py
 	$(BIN)/python bench/retrieval_bench.py
+	$(BIN)/python bench/decisions_bench.py
 
 clean:
 	rm -rf $(VENV) .aims .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ from assistant.documents import CONTAINER_KINDS
 from graph.organisation import DecisionRecord, EvidenceRecord, SystemRef
 from graph.queries import Mapping as CrosswalkMapping
 from graph.queries import Node
+from graph.rules import Suggestion
 
 KIND_NAMES = {
     "Clause": "clause",
@@ -83,27 +84,9 @@ def evidence(node: Node, recorded: Sequence[EvidenceRecord], today: str, confide
     )
 
 
-def suggestion_reasons(node: Node, system: SystemRef) -> tuple[bool, list[str]]:
-    """A rule-based guess (never a decision) whether a control concerns a system, with the reasons."""
-    reasons: list[str] = []
-    shared = sorted(set(node.roles) & set(system.roles))
-    if shared:
-        reasons.append(f"{node.id} concerns the {', '.join(shared)} role, which we hold for {system.name}")
-    facts = set(system.facts)
-    by_prefix = {
-        "A.10.": ("usesThirdPartyModel", "it uses a third-party model"),
-        "A.7.": ("trainsInHouse", "we train or fine-tune its models in house"),
-        "A.8.": ("customerFacing", "it is customer-facing"),
-    }
-    for prefix, (fact, reason) in by_prefix.items():
-        if node.id.startswith(prefix) and fact in facts:
-            reasons.append(f"{reason}")
-    if node.id.startswith(("A.7.", "A.5.4")) and "processesPersonalData" in facts:
-        reasons.append("it processes personal data")
-    return bool(reasons), reasons
-
-
-def applicability(node: Node, system: SystemRef, decision: DecisionRecord | None, confidence: float) -> Answer:
+def applicability(
+    node: Node, system: SystemRef, decision: DecisionRecord | None, suggested: Sequence[Suggestion], confidence: float
+) -> Answer:
     """The recorded decision for a control on a system, or a clearly marked rule-based suggestion."""
     lines = [heading(node), "", node.summary, ""]
     if decision is not None:
@@ -112,10 +95,10 @@ def applicability(node: Node, system: SystemRef, decision: DecisionRecord | None
             f"(decided by {decision.decided_by} on {decision.decided_at[:10]})"
         )
     else:
-        likely, reasons = suggestion_reasons(node, system)
         lines.append(f"No decision has been recorded for {node.id} on {system.name}.")
-        if likely:
-            lines.append("*Suggestion, not a decision:* it probably applies, because " + "; ".join(reasons) + ".")
+        if suggested:
+            reasons = "; ".join(f"{s.reason} [rule {s.rule}]" for s in suggested)
+            lines.append(f"*Suggestion, not a decision:* it probably applies, because {reasons}.")
         else:
             lines.append(
                 "*Suggestion, not a decision:* none of our rules link it to this system's recorded facts; "

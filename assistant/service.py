@@ -18,7 +18,7 @@ from assistant.ids import IdMention, find_ids, neighbours
 from assistant.index import UpdateReport, open_index
 from assistant.intents import Intent, ParsedQuestion, link_system, parse
 from assistant.retrieve import Hit, Mode, Retriever
-from graph import organisation, queries
+from graph import organisation, queries, rules
 from graph.organisation import SystemRef
 from graph.queries import Node
 from graph.store import Store
@@ -172,7 +172,8 @@ class Assistant:
             if system is None:
                 return compose.needs_system(node, systems, confidence)
             decision = organisation.current_decision(self.store, node.id, system.iri)
-            return compose.applicability(node, system, decision, confidence)
+            fired = [s for s in rules.suggestions(self.store, system.iri) if s.control == node.id]
+            return compose.applicability(node, system, decision, fired, confidence)
         parent = self.nodes.get(node.parent or "")
         related = [self.nodes[r] for r in node.related if r in self.nodes and self.nodes[r].kind not in CONTAINER_KINDS]
         return compose.explain(node, parent, related[:4], confidence)

@@ -59,24 +59,26 @@ SELECT ?system ?name ?alias ?roleLabel ?fact WHERE {{
              ?system ?factProperty true . BIND(STRAFTER(STR(?factProperty), "#") AS ?fact) }}
 }} ORDER BY ?name"""
 
-# The current decision is the newest one that no other decision revises.
+# The current decision is the one no other decision has superseded.
 CURRENT_DECISION = f"""
 PREFIX aims: <{AIMS}>
 PREFIX prov: <{PROV}>
+PREFIX rdfs: <{RDFS}>
 PREFIX skos: <{SKOS}>
 SELECT ?control ?system ?verdictLabel ?justification ?who ?when WHERE {{
   ?decision a aims:Decision ; aims:aboutControl ?control ; aims:verdict/skos:prefLabel ?verdictLabel ;
-            aims:justification ?justification ; prov:wasAttributedTo ?who ; prov:generatedAtTime ?when ;
+            aims:justification ?justification ; prov:wasAttributedTo ?agent ; prov:generatedAtTime ?when ;
             aims:aboutSystem ?system .
-  FILTER NOT EXISTS {{ ?newer prov:wasRevisionOf ?decision }}
+  OPTIONAL {{ ?agent rdfs:label ?label }}
+  BIND(COALESCE(?label, STR(?agent)) AS ?who)
+  FILTER NOT EXISTS {{ ?decision aims:supersededBy ?newer }}
 }} ORDER BY DESC(?when)"""
 
 DECIDED_CONTROLS = f"""
 PREFIX aims: <{AIMS}>
-PREFIX prov: <{PROV}>
 SELECT DISTINCT ?system ?control WHERE {{
   ?decision a aims:Decision ; aims:aboutControl ?control ; aims:aboutSystem ?system .
-  FILTER NOT EXISTS {{ ?newer prov:wasRevisionOf ?decision }}
+  FILTER NOT EXISTS {{ ?decision aims:supersededBy ?newer }}
 }}"""
 
 EVIDENCE_FOR = f"""

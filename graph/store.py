@@ -17,6 +17,12 @@ Row: TypeAlias = dict[str, Term | None]
 Bindings: TypeAlias = Mapping[str, Term]
 
 
+def text(term: object) -> str:
+    """The lexical value of a result term (IRI string or literal text); ``""`` for an unbound variable."""
+    value = getattr(term, "value", None)
+    return value if isinstance(value, str) else ""
+
+
 class StoreError(Exception):
     """A store could not be opened, read or written; the message says which and what to do."""
 

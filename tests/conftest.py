@@ -61,3 +61,17 @@ def run_aims(home: Path, *args: str, check: bool = False) -> subprocess.Complete
     env.pop("AIMS_STORE", None)
     exe = Path(sys.executable).parent / "aims"
     return subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=check, timeout=120)
+
+
+EXAMPLE_INVENTORY = ROOT / "ontology" / "examples" / "kestrel-finance.yaml"
+
+
+def example_store(layout: OntologyLayout, path: Path | None = None) -> OxigraphStore:
+    """A store (in memory, or on disk at ``path``) with the reference graphs and the example organisation."""
+    from graph.inventory import import_inventory
+    from graph.rdf_files import read_triples
+
+    store = OxigraphStore(path)
+    load_reference(store, layout)
+    import_inventory(EXAMPLE_INVENTORY, store, read_triples(layout.vocabulary), layout.shapes)
+    return store

@@ -14,9 +14,13 @@ import typer
 from rich.console import Console
 
 from graph import __version__
+from graph.decisions import DecisionError
+from graph.inventory import InventoryError
 from graph.load import ValidationFailedError
+from graph.located_yaml import SourceError
 from graph.open_store import open_store
 from graph.rdf_files import RdfFileError
+from graph.saved_queries import SavedQueryError
 from graph.settings import Settings
 from graph.store import Store, StoreError
 
@@ -47,7 +51,11 @@ def guarded(action: Callable[[], T]) -> T:
         for violation in exc.violations:
             err.print(violation.render(), highlight=False, soft_wrap=True, markup=False)
         raise fail(str(exc)) from None
-    except (StoreError, RdfFileError) as exc:
+    except InventoryError as exc:
+        for problem in exc.problems:
+            err.print(problem, highlight=False, soft_wrap=True, markup=False)
+        raise fail(str(exc)) from None
+    except (StoreError, RdfFileError, SourceError, DecisionError, SavedQueryError) as exc:
         raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"{exc.filename or ''} {exc.strerror or exc}".strip()) from None

@@ -13,7 +13,9 @@ from rich.table import Table
 
 from bots.cli.app import app, err, fail, guarded, opened_store, out
 from graph.export import ExportFormat, export
+from graph.inventory import import_inventory
 from graph.load import OntologyLayout, load_reference, validate_file
+from graph.rdf_files import read_triples
 from graph.settings import Settings
 from graph.store import QueryError, Store
 from graph.validation import compact
@@ -42,17 +44,36 @@ _MEDIA_TYPES = {
 
 
 @app.command()
-def load(ctx: typer.Context) -> None:
-    """Build or refresh the store from ontology/ (idempotent; inventory and decisions are kept)."""
+def load(
+    ctx: typer.Context,
+    inventory: Annotated[
+        Path | None, typer.Option("--inventory", "-i", help="Organisation inventory (.yaml or .csv) to import.")
+    ] = None,
+) -> None:
+    """Build or refresh the store from ontology/ (idempotent); --inventory replaces the inventory graph.
+
+    Decisions are never touched. An invalid inventory file writes nothing and lists every problem.
+    """
     settings: Settings = ctx.obj
     layout = OntologyLayout(settings.ontology_dir)
     with opened_store(settings) as store:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
             task = bar.add_task("loading", total=None)
-            report = guarded(lambda: load_reference(store, layout, lambda s: bar.update(task, description=s)))
+
+            def step(description: str) -> None:
+                bar.update(task, description=description)
+
+            report = guarded(lambda: load_reference(store, layout, step))
+            imported = None
+            if inventory is not None:
+                vocabulary = guarded(lambda: read_triples(layout.vocabulary))
+                imported = guarded(lambda: import_inventory(inventory, store, vocabulary, layout.shapes, step))
         total = store.count()
     for graph, n in report.graphs.items():
         out.print(f"{graph}  {n} triples", highlight=False)
+    if imported is not None:
+        counts = ", ".join(f"{n} {kind}" for kind, n in imported.records.items())
+        out.print(f"inventory from {inventory}: {counts} ({imported.triples} triples)", highlight=False)
     out.print(f"loaded {report.total} triples in {report.seconds:.2f} s; store holds {total} quads", highlight=False)
 
 

@@ -1,0 +1,198 @@
+"""Organisation commands: systems, decide, history, soa, gap, query."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bots.cli.app import app, fail, guarded, opened_store, out
+from graph import decisions, reports
+from graph.gap import gap_analysis
+from graph.organisation import ai_systems
+from graph.saved_queries import run_saved_query, saved_queries
+from graph.settings import Settings
+from graph.soa import soa_for_system, soa_rollup
+from graph.validation import compact
+
+
+@app.command()
+def systems(ctx: typer.Context) -> None:
+    """The organisation's AI systems, one name per line."""
+    with opened_store(ctx.obj) as store:
+        for system in guarded(lambda: ai_systems(store)):
+            print(system.name)
+
+
+@app.command()
+def decide(
+    ctx: typer.Context,
+    control: Annotated[str, typer.Option("--control", "-c", help="Annex A control id, e.g. A.7.4.")],
+    verdict: Annotated[decisions.Verdict, typer.Option("--verdict", help="applicable or not-applicable.")],
+    justification: Annotated[str, typer.Option("--justification", "-j", help="Why (at least 10 characters).")],
+    by: Annotated[str, typer.Option("--by", help="Who decides (a person id, e.g. a Slack user id).")],
+    system: Annotated[
+        str | None, typer.Option("--system", "-s", help="AI system name; omit for the organisation.")
+    ] = None,
+    justification_type: Annotated[
+        decisions.JustificationType, typer.Option("--type", help="Kind of justification.")
+    ] = decisions.JustificationType.RISK_TREATMENT,
+    risk: Annotated[list[str] | None, typer.Option("--risk", help="Linked risk id (repeatable).")] = None,
+    evidence: Annotated[list[str] | None, typer.Option("--evidence", help="Evidence link (repeatable).")] = None,
+    key: Annotated[str | None, typer.Option("--key", help="Idempotency key: the same key records once.")] = None,
+) -> None:
+    """Record an applicability decision (revising the current one, if any)."""
+    request = decisions.DecisionRequest(
+        control=control,
+        system=system,
+        verdict=verdict,
+        justification_type=justification_type,
+        justification=justification,
+        decided_by=by,
+        recorded_via="cli",
+        risks=tuple(risk or ()),
+        evidence=tuple(evidence or ()),
+        key=key,
+    )
+    with opened_store(ctx.obj) as store:
+        result = guarded(lambda: decisions.record(store, request))
+    d = result.decision
+    state = "recorded" if result.created else "already recorded (same key)"
+    revised = f"; revises {d.revises}" if d.revises else ""
+    out.print(
+        f"{state}: {d.control} on {system or 'the organisation'} -> {d.verdict} ({d.iri}){revised}", highlight=False
+    )
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    control: Annotated[str, typer.Argument(help="Annex A control id.")],
+    system: Annotated[str | None, typer.Option("--system", "-s", help="AI system; omit for the organisation.")] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Show only the decision in force at this date (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Every decision for a control on a system, oldest first; --at answers "what did we decide on 1 July?"."""
+    with opened_store(ctx.obj) as store:
+        if at is not None:
+            try:
+                moment = dt.datetime.combine(dt.date.fromisoformat(at), dt.time.max, tzinfo=dt.UTC)
+            except ValueError:
+                raise fail(f"--at: expected a date YYYY-MM-DD, got {at!r}") from None
+            found = guarded(lambda: decisions.as_of(store, control, system, moment))
+            rows = [found] if found else []
+        else:
+            rows = guarded(lambda: decisions.history(store, control, system))
+    if not rows:
+        out.print(
+            f"no decision for {control} on {system or 'the organisation'}" + (f" as of {at}" if at else ""),
+            highlight=False,
+        )
+        return
+    table = Table("when", "verdict", "by", "type", "justification", "current", "via")
+    for d in rows:
+        table.add_row(
+            d.decided_at,
+            d.verdict,
+            d.decided_by,
+            d.justification_type,
+            d.justification,
+            "yes" if d.current else "",
+            d.recorded_via,
+        )
+    out.print(table)
+
+
+@app.command()
+def soa(
+    ctx: typer.Context,
+    system: Annotated[
+        str | None, typer.Option("--system", "-s", help="AI system; omit for the organisation roll-up.")
+    ] = None,
+    fmt: Annotated[
+        reports.SoaFormat, typer.Option("--format", "-f", help="csv, md, json or xlsx.")
+    ] = reports.SoaFormat.MD,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (required for xlsx).")] = None,
+) -> None:
+    """Statement of Applicability for one AI system, or rolled up for the organisation."""
+    today = dt.date.today()
+    with opened_store(ctx.obj) as store:
+        rows = guarded(lambda: soa_for_system(store, system, today) if system else soa_rollup(store, today))
+    if fmt is reports.SoaFormat.XLSX:
+        if output is None:
+            raise fail("--format xlsx needs --output FILE.xlsx")
+        reports.soa_xlsx(rows, output)
+        out.print(f"wrote {len(rows)} controls to {output}", highlight=False)
+        return
+    render = {
+        reports.SoaFormat.CSV: reports.soa_csv,
+        reports.SoaFormat.MD: reports.soa_markdown,
+        reports.SoaFormat.JSON: reports.soa_json,
+    }
+    text = render[fmt](rows)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"wrote {len(rows)} controls to {output}", highlight=False)
+    else:
+        print(text, end="")
+
+
+@app.command()
+def gap(
+    ctx: typer.Context,
+    system: Annotated[str | None, typer.Option("--system", "-s", help="Only this AI system.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Prioritised roadmap: missing decisions, missing or stale evidence, untreated risks, each with its reason."""
+    with opened_store(ctx.obj) as store:
+        items = guarded(lambda: gap_analysis(store, dt.date.today(), system))
+    print(reports.gap_json(items) if as_json else reports.gap_text(items), end="")
+
+
+def _parse_params(values: list[str]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise fail(f"--param expects NAME=VALUE, got {item!r}")
+        params[name.strip()] = value.strip()
+    return params
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="Saved query name; omit to list them.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print rows as JSON.")] = False,
+) -> None:
+    """Run a saved query from ontology/queries/ (or list them with what each answers)."""
+    settings: Settings = ctx.obj
+    if name is None:
+        for q in saved_queries().values():
+            params = " ".join(f"--param {p.name}=<{p.type}>" + ("?" if p.optional else "") for p in q.parameters)
+            out.print(f"[bold]{q.name}[/] {params}\n    {q.answers}", highlight=False)
+        return
+    bound = _parse_params(param or [])
+    with opened_store(settings) as store:
+        saved, rows = guarded(lambda: run_saved_query(store, name, bound))
+    names = list(rows[0].keys()) if rows else []
+    values = [
+        {
+            k: (compact(v.value) if type(v).__name__ == "NamedNode" else v.value) if v is not None else ""
+            for k, v in r.items()
+        }
+        for r in rows
+    ]
+    if as_json:
+        print(json.dumps(values, indent=2, ensure_ascii=False))
+        return
+    table = Table(*names, title=saved.answers)
+    for row in values:
+        table.add_row(*(str(row[n]) for n in names))
+    out.print(table)

@@ -1,0 +1,294 @@
+"""Applicability decisions: record, revise, look back. Nothing is ever deleted.
+
+A decision is a PROV-O entity: who (``prov:wasAttributedTo``), when (``prov:generatedAtTime``), from
+where (``aims:recordedVia``), what it replaces (``prov:wasRevisionOf``, with ``aims:supersededBy`` on the
+old one so "current" is one lookup). Each write is a single add-only transaction: the new decision's
+triples and the superseded marker go in together or not at all. Writers in one process take turns per
+store, so two writers never revise the same decision; a caller-supplied key makes retries harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+import weakref
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import quote
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from graph.inventory import ORG, ORGANISATION
+from graph.namespaces import AIMS, GRAPH_DECISIONS, ISO, PROV, RDF_TYPE, RDFS, SKOS, XSD
+from graph.store import Row, Store, text
+
+MIN_JUSTIFICATION = 10
+
+
+class Verdict(StrEnum):
+    """Whether a control applies."""
+
+    APPLICABLE = "applicable"
+    NOT_APPLICABLE = "not-applicable"
+
+
+class JustificationType(StrEnum):
+    """Why a control was included or excluded."""
+
+    RISK_TREATMENT = "risk-treatment"
+    LEGAL = "legal"
+    CONTRACTUAL = "contractual"
+    BEST_PRACTICE = "best-practice"
+    NOT_RELEVANT = "not-relevant"
+
+
+_VERDICT_IRIS = {Verdict.APPLICABLE: AIMS + "Applicable", Verdict.NOT_APPLICABLE: AIMS + "NotApplicable"}
+_TYPE_IRIS = {
+    JustificationType.RISK_TREATMENT: AIMS + "RiskTreatment",
+    JustificationType.LEGAL: AIMS + "LegalRegulatory",
+    JustificationType.CONTRACTUAL: AIMS + "Contractual",
+    JustificationType.BEST_PRACTICE: AIMS + "BestPractice",
+    JustificationType.NOT_RELEVANT: AIMS + "NotRelevant",
+}
+
+
+class DecisionError(ValueError):
+    """A decision was refused; the message says which field is wrong and what to do. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    """What a caller asks to record.
+
+    Args:
+        control: Annex A control id, e.g. ``A.7.4``.
+        system: AI system name or alias; ``None`` for the whole organisation.
+        verdict: applicable or not applicable.
+        justification_type: the kind of reason.
+        justification: the reason in words (required).
+        decided_by: a person id (e.g. a Slack user id).
+        recorded_via: a Slack permalink, or ``cli``.
+        risks: ids of linked risks (``R-001``).
+        evidence: links to evidence.
+        key: idempotency key; the same key records one decision however often it is sent.
+    """
+
+    control: str
+    system: str | None
+    verdict: Verdict
+    justification_type: JustificationType
+    justification: str
+    decided_by: str
+    recorded_via: str = "cli"
+    risks: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A recorded decision as read back from the graph."""
+
+    iri: str
+    control: str
+    system: str
+    verdict: str
+    justification_type: str
+    justification: str
+    decided_by: str
+    decided_at: str
+    recorded_via: str
+    revises: str | None
+    current: bool
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """The decision written (or found, for a repeated key) and whether this call wrote it."""
+
+    decision: Decision
+    created: bool
+
+
+_locks: weakref.WeakKeyDictionary[object, threading.Lock] = weakref.WeakKeyDictionary()
+_locks_guard = threading.Lock()
+
+
+def _lock_for(store: Store) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(store, threading.Lock())
+
+
+RESOLVE_SYSTEM = f"""
+PREFIX aims: <{AIMS}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+SELECT ?name ?system ?label WHERE {{
+  ?system a aims:AISystem ; rdfs:label ?label .
+  {{ ?system rdfs:label ?candidate }} UNION {{ ?system skos:altLabel ?candidate }}
+  FILTER(LCASE(STR(?candidate)) = LCASE(STR(?name)))
+}}"""
+
+IS_CONTROL = f"""
+PREFIX aims: <{AIMS}>
+PREFIX skos: <{SKOS}>
+SELECT ?id ?control WHERE {{ ?control a aims:Control ; skos:notation ?id }}"""
+
+BY_KEY = f"""
+PREFIX aims: <{AIMS}>
+SELECT ?key ?decision WHERE {{ GRAPH <{GRAPH_DECISIONS}> {{ ?decision aims:idempotencyKey ?key }} }}"""
+
+DECISIONS_FOR = f"""
+PREFIX aims: <{AIMS}>
+PREFIX prov: <{PROV}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+SELECT ?control ?system ?decision ?verdict ?type ?justification ?who ?when ?via ?revises ?superseded WHERE {{
+  GRAPH <{GRAPH_DECISIONS}> {{
+    ?decision a aims:Decision ; aims:aboutControl ?control ; aims:aboutSystem ?system ; aims:verdict ?verdict ;
+              aims:justificationType ?type ; aims:justification ?justification ; prov:wasAttributedTo ?agent ;
+              prov:generatedAtTime ?when ; aims:recordedVia ?via .
+    ?agent rdfs:label ?who .
+    OPTIONAL {{ ?decision prov:wasRevisionOf ?revises }}
+    OPTIONAL {{ ?decision aims:supersededBy ?superseded }}
+  }}
+}} ORDER BY ?when"""
+
+
+def system_iri(store: Store, name: str | None) -> str:
+    """IRI of the AI system called ``name`` (name or alias, any case), or of the organisation for ``None``."""
+    if name is None or name.strip().lower() in {"", "organisation", "organization", "org"}:
+        return ORGANISATION
+    rows = store.select(RESOLVE_SYSTEM, bindings={"name": Literal(name.strip())})
+    found = sorted({text(r["system"]) for r in rows if r["system"] is not None})
+    if not found:
+        raise DecisionError(f"system: no AI system called {name!r} in the inventory; `aims systems` lists them")
+    if len(found) > 1:
+        raise DecisionError(f"system: {name!r} names several AI systems; use the exact name")
+    return found[0]
+
+
+def _check(store: Store, request: DecisionRequest) -> tuple[NamedNode, NamedNode]:
+    rows = store.select(IS_CONTROL, bindings={"id": Literal(request.control.strip())})
+    if not rows:
+        raise DecisionError(f"control: {request.control!r} is not an Annex A control of ISO/IEC 42001:2023")
+    if len(request.justification.strip()) < MIN_JUSTIFICATION:
+        raise DecisionError(f"justification: required, at least {MIN_JUSTIFICATION} characters saying why")
+    if not request.decided_by.strip():
+        raise DecisionError("decided_by: required (who decided, e.g. a Slack user id)")
+    return NamedNode(ISO + request.control.strip()), NamedNode(system_iri(store, request.system))
+
+
+def _risk_iris(store: Store, risks: tuple[str, ...]) -> list[NamedNode]:
+    from graph.inventory import node_iri
+
+    iris = []
+    for risk in risks:
+        iri = NamedNode(node_iri("risks", risk))
+        if not store.ask("ASK { ?risk a <" + AIMS + "Risk> }", bindings={"risk": iri}):
+            raise DecisionError(f"risks: no risk {risk!r} in the inventory")
+        iris.append(iri)
+    return iris
+
+
+def history(store: Store, control: str, system: str | None = None) -> list[Decision]:
+    """Every decision for ``control`` on the system (or organisation), oldest first."""
+    target = NamedNode(system_iri(store, system))
+    rows = store.select(DECISIONS_FOR, bindings={"control": NamedNode(ISO + control), "system": target})
+    return [_decision(control, row) for row in rows]
+
+
+def _decision(control: str, row: Row) -> Decision:
+    def value(name: str) -> str:
+        return text(row.get(name))
+
+    return Decision(
+        iri=value("decision"),
+        control=control,
+        system=value("system"),
+        verdict="applicable" if value("verdict").endswith("#Applicable") else "not applicable",
+        justification_type=value("type").rsplit("#", 1)[-1],
+        justification=value("justification"),
+        decided_by=value("who"),
+        decided_at=value("when"),
+        recorded_via=value("via"),
+        revises=value("revises") or None,
+        current=not value("superseded"),
+    )
+
+
+def current(store: Store, control: str, system: str | None = None) -> Decision | None:
+    """The decision in force, or ``None`` if there is none."""
+    return next((d for d in reversed(history(store, control, system)) if d.current), None)
+
+
+def as_of(store: Store, control: str, system: str | None, moment: dt.datetime) -> Decision | None:
+    """The decision that was in force at ``moment`` ("what did we decide for A.9.3 on 1 July?")."""
+    stamp = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    earlier = [d for d in history(store, control, system) if dt.datetime.fromisoformat(d.decided_at) <= stamp]
+    return earlier[-1] if earlier else None
+
+
+def record(store: Store, request: DecisionRequest, *, now: dt.datetime | None = None) -> RecordResult:
+    """Validate and write one decision in one transaction, revising the current one if any."""
+    control, system = _check(store, request)
+    risks = _risk_iris(store, request.risks)
+    with _lock_for(store):
+        if request.key:
+            existing = store.select(BY_KEY, bindings={"key": Literal(request.key)})
+            if existing:
+                decision_iri = text(existing[0]["decision"])
+                found = next(d for d in history_by_iri(store, control, system) if d.iri == decision_iri)
+                return RecordResult(found, created=False)
+        previous = [d for d in history_by_iri(store, control, system) if d.current]
+        iri = NamedNode(f"{ORG}decision/{uuid.uuid4()}")
+        stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+        triples = _triples(iri, control, system, request, risks, stamp)
+        for old in previous:
+            triples.append(Triple(iri, NamedNode(PROV + "wasRevisionOf"), NamedNode(old.iri)))
+            triples.append(Triple(NamedNode(old.iri), NamedNode(AIMS + "supersededBy"), iri))
+        store.insert(GRAPH_DECISIONS, triples)
+    written = next(d for d in history_by_iri(store, control, system) if d.iri == iri.value)
+    return RecordResult(written, created=True)
+
+
+def history_by_iri(store: Store, control: NamedNode, system: NamedNode) -> list[Decision]:
+    """History for a control and system given as IRIs."""
+    rows = store.select(DECISIONS_FOR, bindings={"control": control, "system": system})
+    return [_decision(control.value.removeprefix(ISO), row) for row in rows]
+
+
+def _triples(
+    iri: NamedNode,
+    control: NamedNode,
+    system: NamedNode,
+    request: DecisionRequest,
+    risks: list[NamedNode],
+    stamp: dt.datetime,
+) -> list[Triple]:
+    agent = NamedNode(f"{ORG}person/{quote(request.decided_by.strip(), safe='')}")
+    a = NamedNode(RDF_TYPE)
+    triples = [
+        Triple(iri, a, NamedNode(AIMS + "Decision")),
+        Triple(iri, a, NamedNode(PROV + "Entity")),
+        Triple(iri, NamedNode(AIMS + "aboutControl"), control),
+        Triple(iri, NamedNode(AIMS + "aboutSystem"), system),
+        Triple(iri, NamedNode(AIMS + "verdict"), NamedNode(_VERDICT_IRIS[request.verdict])),
+        Triple(iri, NamedNode(AIMS + "justificationType"), NamedNode(_TYPE_IRIS[request.justification_type])),
+        Triple(iri, NamedNode(AIMS + "justification"), Literal(request.justification.strip())),
+        Triple(iri, NamedNode(PROV + "wasAttributedTo"), agent),
+        Triple(agent, a, NamedNode(PROV + "Agent")),
+        Triple(agent, NamedNode(RDFS + "label"), Literal(request.decided_by.strip())),
+        Triple(
+            iri,
+            NamedNode(PROV + "generatedAtTime"),
+            Literal(stamp.isoformat(timespec="microseconds"), datatype=NamedNode(XSD + "dateTime")),
+        ),
+        Triple(iri, NamedNode(AIMS + "recordedVia"), Literal(request.recorded_via)),
+    ]
+    triples += [Triple(iri, NamedNode(AIMS + "linkedRisk"), r) for r in risks]
+    triples += [Triple(iri, NamedNode(AIMS + "linkedEvidence"), Literal(e)) for e in request.evidence]
+    if request.key:
+        triples.append(Triple(iri, NamedNode(AIMS + "idempotencyKey"), Literal(request.key)))
+    return triples

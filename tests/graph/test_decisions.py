@@ -1,0 +1,201 @@
+"""Decisions: revise, history, idempotency, concurrent writers, refusals, crash safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from graph.decisions import (
+    DecisionError,
+    DecisionRequest,
+    JustificationType,
+    Verdict,
+    as_of,
+    current,
+    history,
+    record,
+)
+from graph.load import OntologyLayout
+from graph.namespaces import AIMS, GRAPH_DECISIONS, PROV
+from graph.oxigraph_store import OxigraphStore
+from graph.rdf_files import read_triples
+from graph.validation import shacl_violations
+from tests.conftest import ROOT, example_store
+
+UTC = dt.UTC
+
+
+def req(
+    control: str = "A.10.3", system: str | None = "Support chatbot", verdict: Verdict = Verdict.APPLICABLE, **kw: object
+) -> DecisionRequest:
+    fields: dict[str, object] = {
+        "justification_type": JustificationType.RISK_TREATMENT,
+        "justification": "The chatbot runs on a vendor's LLM API.",
+        "decided_by": "U024BE7LH",
+    }
+    fields.update(kw)
+    return DecisionRequest(control, system, verdict, **fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store(layout: OntologyLayout) -> OxigraphStore:
+    return example_store(layout)
+
+
+def test_a_new_decision_revises_the_current_one(store: OxigraphStore) -> None:
+    first = record(store, req(), now=dt.datetime(2026, 6, 1, tzinfo=UTC)).decision
+    second = record(
+        store,
+        req(
+            verdict=Verdict.NOT_APPLICABLE,
+            justification_type=JustificationType.NOT_RELEVANT,
+            justification="We replaced the vendor model with our own.",
+        ),
+        now=dt.datetime(2026, 8, 1, tzinfo=UTC),
+    ).decision
+    assert second.revises == first.iri
+    chain = history(store, "A.10.3", "Support chatbot")
+    assert [d.iri for d in chain] == [first.iri, second.iri]
+    assert [d.current for d in chain] == [False, True]
+    assert current(store, "A.10.3", "support bot") == chain[-1]
+
+
+def test_history_answers_what_we_decided_on_a_date(store: OxigraphStore) -> None:
+    record(store, req(control="A.9.3"), now=dt.datetime(2026, 6, 1, tzinfo=UTC))
+    record(
+        store,
+        req(control="A.9.3", verdict=Verdict.NOT_APPLICABLE, justification="Out of scope after the redesign."),
+        now=dt.datetime(2026, 8, 1, tzinfo=UTC),
+    )
+    on_first_july = as_of(store, "A.9.3", "Support chatbot", dt.datetime(2026, 7, 1, 23, 59, tzinfo=UTC))
+    assert on_first_july is not None and on_first_july.verdict == "applicable"
+    assert as_of(store, "A.9.3", "Support chatbot", dt.datetime(2026, 5, 1, tzinfo=UTC)) is None
+    assert as_of(store, "A.9.3", "Support chatbot", dt.datetime(2026, 9, 1, tzinfo=UTC)).verdict == "not applicable"  # type: ignore[union-attr]
+
+
+def test_same_key_records_one_decision(store: OxigraphStore) -> None:
+    first = record(store, req(key="slack-view-V123"))
+    again = record(store, req(key="slack-view-V123"))
+    assert first.created and not again.created
+    assert again.decision.iri == first.decision.iri
+    assert len(history(store, "A.10.3", "Support chatbot")) == 1
+
+
+def test_organisation_wide_decision(store: OxigraphStore) -> None:
+    written = record(store, req(control="A.2.2", system=None, justification="Every unit follows the AI policy."))
+    assert written.decision.system.endswith("/organisation")
+    assert current(store, "A.2.2", None) is not None
+
+
+@pytest.mark.parametrize(
+    ("request_", "message"),
+    [
+        (req(control="A.6.2.9"), "control: 'A.6.2.9' is not an Annex A control"),
+        (req(control="6.1.2"), "control: '6.1.2' is not an Annex A control"),
+        (req(system="Payroll robot"), "system: no AI system called 'Payroll robot'"),
+        (req(justification="   "), "justification: required"),
+        (req(justification="because"), "justification: required, at least 10 characters"),
+        (req(decided_by=" "), "decided_by: required"),
+        (req(risks=("R-999",)), "risks: no risk 'R-999'"),
+    ],
+)
+def test_invalid_decisions_are_refused_and_nothing_is_written(
+    store: OxigraphStore, request_: DecisionRequest, message: str
+) -> None:
+    before = set(store.quads(GRAPH_DECISIONS))
+    with pytest.raises(DecisionError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        record(store, request_)
+    assert set(store.quads(GRAPH_DECISIONS)) == before
+
+
+def test_written_decisions_conform_to_the_shapes(store: OxigraphStore, layout: OntologyLayout) -> None:
+    record(store, req(risks=("R-004",), evidence=("https://grc.example/orion",), key="k"))
+    record(store, req(verdict=Verdict.NOT_APPLICABLE, justification="Switched to our own model last week."))
+    data = [q.triple for q in store.quads()]
+    assert shacl_violations(data, read_triples(layout.vocabulary), layout.shapes) == []
+
+
+def _chains_intact(store: OxigraphStore) -> Counter[tuple[str, str]]:
+    """Every (control, system) has one current decision and a linear chain; returns decisions per pair."""
+    rows = store.select(
+        f"""PREFIX aims: <{AIMS}> PREFIX prov: <{PROV}>
+        SELECT ?d ?c ?s ?prev ?next WHERE {{ ?d a aims:Decision ; aims:aboutControl ?c ; aims:aboutSystem ?s .
+          OPTIONAL {{ ?d prov:wasRevisionOf ?prev }} OPTIONAL {{ ?d aims:supersededBy ?next }} }}"""
+    )
+    per_pair: Counter[tuple[str, str]] = Counter()
+    currents: Counter[tuple[str, str]] = Counter()
+    revised: Counter[str] = Counter()
+    for r in rows:
+        pair = (r["c"].value, r["s"].value)  # type: ignore[union-attr]
+        per_pair[pair] += 1
+        if r["next"] is None:
+            currents[pair] += 1
+        if r["prev"] is not None:
+            revised[r["prev"].value] += 1
+    assert set(currents.values()) <= {1} and set(currents) == set(per_pair)
+    assert all(n == 1 for n in revised.values()), "a decision was revised twice (a forked chain)"
+    return per_pair
+
+
+def test_concurrent_writers_lose_nothing_and_fork_no_chain(store: OxigraphStore) -> None:
+    controls = ["A.10.3", "A.9.2", "A.8.2", "A.6.2.8", "A.7.4"]
+
+    def write(i: int) -> bool:
+        request = req(
+            control=controls[i % len(controls)], justification=f"Decision number {i} for the test.", key=f"k{i}"
+        )
+        return record(store, request).created
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        created = list(pool.map(write, range(1000)))
+    assert all(created)
+    per_pair = _chains_intact(store)
+    assert sum(per_pair.values()) == 1000
+    with ThreadPoolExecutor(max_workers=20) as pool:  # retries of the same keys add nothing
+        assert not any(pool.map(write, range(0, 1000, 7)))
+    assert sum(_chains_intact(store).values()) == 1000
+
+
+WRITER = """
+import sys, datetime as dt
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from graph.oxigraph_store import OxigraphStore
+from graph.decisions import DecisionRequest, JustificationType, Verdict, record
+store = OxigraphStore(Path(sys.argv[1]))
+print("ready", flush=True)
+i = 0
+while True:
+    control = ["A.10.3", "A.9.2", "A.8.2"][i % 3]
+    record(store, DecisionRequest(control, "Support chatbot", Verdict.APPLICABLE, JustificationType.BEST_PRACTICE,
+                                  f"Crash test decision {i}", "U1"))
+    i += 1
+"""
+
+
+def test_writer_killed_mid_batch_leaves_only_whole_decisions(layout: OntologyLayout, tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    example_store(layout, path).close()
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER, encoding="utf-8")
+    writer = subprocess.Popen([sys.executable, str(script), str(path), str(ROOT)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        time.sleep(1.5)
+    finally:
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait()
+    reopened = OxigraphStore(path)
+    per_pair = _chains_intact(reopened)
+    assert sum(per_pair.values()) > 3
+    data = [q.triple for q in reopened.quads()]
+    assert shacl_violations(data, read_triples(layout.vocabulary), layout.shapes) == []

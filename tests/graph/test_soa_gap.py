@@ -1,0 +1,123 @@
+"""SoA and gap analysis on the example organisation, against hand-checked expectations."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from graph.decisions import DecisionRequest, JustificationType, Verdict, record
+from graph.gap import gap_analysis
+from graph.load import OntologyLayout
+from graph.oxigraph_store import OxigraphStore
+from graph.reports import gap_text, soa_csv, soa_json, soa_markdown, soa_xlsx
+from graph.saved_queries import SavedQueryError, run_saved_query, saved_queries
+from graph.soa import soa_for_system, soa_rollup
+from tests.conftest import example_store
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def org(layout: OntologyLayout) -> OxigraphStore:
+    store = example_store(layout)
+    when = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
+    for control, system, verdict, why in [
+        ("A.10.3", "Support chatbot", Verdict.APPLICABLE, "The chatbot runs on Orion's hosted model."),
+        ("A.6.2.8", "Support chatbot", Verdict.APPLICABLE, "Customer conversations must be traceable."),
+        ("A.7.4", "Internal coding assistant", Verdict.NOT_APPLICABLE, "We neither train nor supply data to it."),
+    ]:
+        kind = JustificationType.RISK_TREATMENT if verdict is Verdict.APPLICABLE else JustificationType.NOT_RELEVANT
+        record(store, DecisionRequest(control, system, verdict, kind, why, "U-LEAD"), now=when)
+    return store
+
+
+def test_system_soa_shows_verdicts_suggestions_and_evidence_freshness(org: OxigraphStore) -> None:
+    rows = {r.control: r for r in soa_for_system(org, "Support chatbot", TODAY)}
+    assert len(rows) == 38
+    assert rows["A.10.3"].verdict == "applicable" and rows["A.10.3"].decided_by == "U-LEAD"
+    assert [(e.title, e.status) for e in rows["A.10.3"].evidence] == [
+        ("Orion Language Models supplier assessment 2026", "current")
+    ]
+    assert [(e.status, e.valid_until) for e in rows["A.6.2.8"].evidence] == [("expired", "2026-09-14")]
+    assert rows["A.8.2"].verdict == "no decision"
+    assert any(s.startswith("customer-facing:") for s in rows["A.8.2"].suggested_by)
+    assert rows["A.7.4"].suggested_by and rows["A.7.4"].suggested_by[0].startswith("personal-data:")
+    assert rows["A.2.2"].evidence[0].status == "current"  # organisation-wide evidence counts for every system
+
+
+def test_rollup_is_applicable_if_any_system_applies(org: OxigraphStore) -> None:
+    rows = {r.control: r for r in soa_rollup(org, TODAY)}
+    assert rows["A.10.3"].verdict == "applicable"
+    assert rows["A.10.3"].justification == "applicable to 1 of 6 AI systems or organisation-wide"
+    assert rows["A.7.4"].verdict == "not applicable"
+    assert rows["A.5.2"].verdict == "no decision"
+
+
+def test_gap_roadmap_is_ordered_and_explained(org: OxigraphStore) -> None:
+    items = gap_analysis(org, TODAY)
+    kinds = {(g.kind, g.subject.split(" ")[0]) for g in items}
+    assert ("untreated risk", "R-002") in kinds and ("untreated risk", "R-004") in kinds
+    assert ("untreated risk", "R-001") not in kinds  # R-001 has a treatment
+    assert ("expired evidence", "Chatbot") in kinds and ("expired evidence", "DocuScan") in kinds
+    assert ("no current evidence", "A.6.2.8") in kinds  # applicable, but its only evidence expired
+    assert ("no current evidence", "A.10.3") not in kinds
+    assert [g.priority for g in items] == list(range(1, len(items) + 1))
+    levels = [g.risk_level for g in items]
+    assert levels == sorted(levels, reverse=True)
+    first = items[0]
+    assert first.risk_level == 15 and "rules suggest it applies" in first.reason
+    assert all(g.reason for g in items)
+
+
+def test_gap_for_one_system(org: OxigraphStore) -> None:
+    items = gap_analysis(org, TODAY, "CV screening model")
+    assert items[0].kind == "untreated risk" and items[0].subject.startswith("R-002")
+    undecided = [g for g in items if g.kind == "no decision"]
+    assert len(undecided) == 38 and all(g.systems == 1 for g in undecided)
+
+
+def test_soa_formats(org: OxigraphStore, tmp_path: Path) -> None:
+    rows = soa_for_system(org, "Support chatbot", TODAY)
+    parsed = list(csv.DictReader(io.StringIO(soa_csv(rows))))
+    assert len(parsed) == 38 and parsed[0]["control"] == "A.2.2"
+    assert json.loads(soa_json(rows))[0]["control"] == "A.2.2"
+    assert soa_markdown(rows).splitlines()[0].startswith("| control | title | verdict")
+    soa_xlsx(rows, tmp_path / "soa.xlsx")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "soa.xlsx").active
+    assert sheet is not None and sheet.max_row == 39
+    assert "untreated risk" in gap_text(gap_analysis(org, TODAY))
+
+
+@pytest.mark.parametrize("name", sorted(saved_queries()))
+def test_every_saved_query_runs_and_says_what_it_answers(org: OxigraphStore, name: str) -> None:
+    query = saved_queries()[name]
+    assert query.answers
+    params = {
+        p.name: {"integer": "60", "date": "2026-01-01", "text": "U-LEAD"}[p.type]
+        for p in query.parameters
+        if not p.optional
+    }
+    _, rows = run_saved_query(org, name, params)
+    assert rows, name
+
+
+def test_saved_query_parameters(org: OxigraphStore) -> None:
+    _, rows = run_saved_query(org, "controls-without-decision", {"name": "Support chatbot"})
+    assert len(rows) == 36
+    _, expiring = run_saved_query(org, "evidence-expiring", {"days": "0"})
+    assert {r["title"].value for r in expiring} >= {"Chatbot inference logging specification"}  # type: ignore[union-attr]
+    with pytest.raises(SavedQueryError, match="expected integer"):
+        run_saved_query(org, "evidence-expiring", {"days": "soon"})
+    with pytest.raises(SavedQueryError, match="missing --param days"):
+        run_saved_query(org, "evidence-expiring", {})
+    with pytest.raises(SavedQueryError, match="unknown parameter"):
+        run_saved_query(org, "risks-by-source", {"x": "1"})
+    with pytest.raises(SavedQueryError, match="no saved query 'nope'"):
+        run_saved_query(org, "nope", {})
