@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from graph.generations import bump
 from graph.inventory import ORG, ORGANISATION
 from graph.namespaces import AIMS, GRAPH_DECISIONS, ISO, PROV, RDF_TYPE, RDFS, SKOS, XSD
 from graph.store import Row, Store, text
@@ -120,6 +121,16 @@ def _lock_for(store: Store) -> threading.Lock:
         return _locks.setdefault(store, threading.Lock())
 
 
+# Exact name or alias first (an index lookup); the case-insensitive scan only when that finds nothing.
+EXACT_SYSTEM = f"""
+PREFIX aims: <{AIMS}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+SELECT ?name ?system WHERE {{
+  {{ ?system rdfs:label ?name }} UNION {{ ?system skos:altLabel ?name }}
+  ?system a aims:AISystem .
+}}"""
+
 RESOLVE_SYSTEM = f"""
 PREFIX aims: <{AIMS}>
 PREFIX rdfs: <{RDFS}>
@@ -160,7 +171,9 @@ def system_iri(store: Store, name: str | None) -> str:
     """IRI of the AI system called ``name`` (name or alias, any case), or of the organisation for ``None``."""
     if name is None or name.strip().lower() in {"", "organisation", "organization", "org"}:
         return ORGANISATION
-    rows = store.select(RESOLVE_SYSTEM, bindings={"name": Literal(name.strip())})
+    rows = store.select(EXACT_SYSTEM, bindings={"name": Literal(name.strip())})
+    if not rows:
+        rows = store.select(RESOLVE_SYSTEM, bindings={"name": Literal(name.strip())})
     found = sorted({text(r["system"]) for r in rows if r["system"] is not None})
     if not found:
         raise DecisionError(f"system: no AI system called {name!r} in the inventory; `aims systems` lists them")
@@ -249,6 +262,7 @@ def record(store: Store, request: DecisionRequest, *, now: dt.datetime | None = 
             triples.append(Triple(iri, NamedNode(PROV + "wasRevisionOf"), NamedNode(old.iri)))
             triples.append(Triple(NamedNode(old.iri), NamedNode(AIMS + "supersededBy"), iri))
         store.insert(GRAPH_DECISIONS, triples)
+        bump(store)
     written = next(d for d in history_by_iri(store, control, system) if d.iri == iri.value)
     return RecordResult(written, created=True)
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from graph.decisions import system_iri
+from graph.generations import cached
 from graph.namespaces import AIMS, DCTERMS, ISO, RDFS, SKOS
 from graph.rules import suggestions
 from graph.soa import EVIDENCE, controls, freshness
@@ -74,7 +75,11 @@ def _names(names: list[str]) -> str:
 
 
 def gap_analysis(store: Store, today: dt.date, system: str | None = None) -> list[GapItem]:
-    """The prioritised roadmap for the organisation, or for one AI system."""
+    """The prioritised roadmap for the organisation, or for one AI system (cached until the next write)."""
+    return cached(store, ("gap", today, system), lambda: _gap_analysis(store, today, system))
+
+
+def _gap_analysis(store: Store, today: dt.date, system: str | None) -> list[GapItem]:
     only = system_iri(store, system) if system else None
     systems = {
         text(r["system"]): (text(r["name"]), int(float(text(r["level"]))))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Triple
 
+from graph.generations import bump
 from graph.namespaces import AIMS, GRAPH_CROSSWALKS, GRAPH_STANDARD, GRAPH_VOCABULARY
 from graph.rdf_files import read_triples
 from graph.reference import check_against_reference, read_reference
@@ -118,6 +119,7 @@ def load_reference(store: Store, layout: OntologyLayout, step: Callable[[str], N
     graphs = read_reference_graphs(layout, step)
     step("writing to the store")
     store.replace_graphs(graphs)
+    bump(store)
     return LoadReport({name: len(triples) for name, triples in graphs.items()}, time.perf_counter() - started)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pyoxigraph import NamedNode
 
 from graph.decisions import system_iri
+from graph.generations import cached
 from graph.inventory import ORGANISATION
 from graph.namespaces import AIMS, DCTERMS, ISO, PROV, RDFS, SKOS
 from graph.rules import suggestions
@@ -43,6 +44,19 @@ SELECT ?control ?verdict (COUNT(?decision) AS ?n) WHERE {{
   ?decision a aims:Decision ; aims:aboutControl ?control ; aims:verdict ?verdict .
   FILTER NOT EXISTS {{ ?decision aims:supersededBy ?newer }}
 }} GROUP BY ?control ?verdict"""
+
+# Evidence about one system, plus evidence recorded for the whole organisation (no system named).
+EVIDENCE_FOR_SYSTEM = f"""
+PREFIX aims: <{AIMS}>
+PREFIX dcterms: <{DCTERMS}>
+SELECT ?system ?control ?evidence ?title ?url ?valid WHERE {{
+  {{ ?evidence aims:supportsSystem ?system }}
+  UNION
+  {{ ?evidence a aims:Evidence FILTER NOT EXISTS {{ ?evidence aims:supportsSystem ?other }} }}
+  ?evidence aims:supportsControl ?control ; dcterms:title ?title .
+  OPTIONAL {{ ?evidence dcterms:source ?url }}
+  OPTIONAL {{ ?evidence dcterms:valid ?valid }}
+}}"""
 
 EVIDENCE = f"""
 PREFIX aims: <{AIMS}>
@@ -102,12 +116,14 @@ def controls(store: Store) -> list[tuple[str, str]]:
 
 
 def evidence_by_control(store: Store, system: str | None, today: dt.date) -> dict[str, list[EvidenceStatus]]:
-    """Evidence per control that concerns ``system`` (system-specific or organisation-wide)."""
+    """Evidence per control that concerns ``system`` (system-specific or organisation-wide); all if None."""
     found: dict[str, dict[str, EvidenceStatus]] = defaultdict(dict)
-    for row in store.select(EVIDENCE):
-        about = text(row["system"]) if row["system"] is not None else None
-        if system is not None and about not in (None, system):
-            continue
+    rows = (
+        store.select(EVIDENCE)
+        if system is None
+        else store.select(EVIDENCE_FOR_SYSTEM, bindings={"system": NamedNode(system)})
+    )
+    for row in rows:
         valid = text(row["valid"]) if row["valid"] is not None else ""
         item = EvidenceStatus(
             text(row["title"]),
@@ -158,7 +174,14 @@ def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[Soa
 
 
 def soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
-    """The organisation's SoA: applicable if any system (or an organisation-wide decision) says so."""
+    """The organisation's SoA: applicable if any system (or an organisation-wide decision) says so.
+
+    The aggregate touches every decision, so the result is cached until the next write to the store.
+    """
+    return cached(store, ("soa-rollup", today), lambda: _soa_rollup(store, today))
+
+
+def _soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"applicable": 0, "not applicable": 0})
     for row in store.select(ROLLUP):
         verdict = "applicable" if text(row["verdict"]).endswith("#Applicable") else "not applicable"

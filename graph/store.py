@@ -35,9 +35,9 @@ class Store(Protocol):
     """A quad store with SPARQL and atomic writes.
 
     Queries see the union of all named graphs as their default graph (``GRAPH <g>`` still addresses one
-    graph). Bindings are passed as terms, never pasted into the query text; as in SPARQL's substitution
-    proposal (SEP-0007) that Oxigraph implements, a bound variable must be projected by the query
-    (``SELECT ?id ?title``, or grouped on), so a remote store can bind it with a trailing ``VALUES``.
+    graph). Bindings are passed as terms and act like SPARQL substitutions (SEP-0007): the variable has
+    that value wherever the query uses it. Implementations write them as ``VALUES`` blocks of escaped
+    RDF terms (what a remote SPARQL endpoint needs anyway); user text never becomes query syntax.
     """
 
     def select(self, query: str, *, bindings: Bindings | None = None) -> list[Row]:

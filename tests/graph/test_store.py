@@ -65,3 +65,25 @@ def test_results_serialise_in_standard_formats(loaded_store: OxigraphStore) -> N
     assert b'"vars":["n"]' in loaded_store.query_results(query, "application/sparql-results+json")
     with pytest.raises(QueryError, match="unsupported result format"):
         loaded_store.query_results(query, "image/png")
+
+
+def test_inline_values_reach_sub_selects_and_keep_text_inert() -> None:
+    from graph.oxigraph_store import with_inline_values
+
+    query = 'SELECT ?x ?n WHERE { { SELECT ?x WHERE { ?x ?p ?n } } FILTER(?n != "}") }'
+    rewritten = with_inline_values(query, {"n": Literal('a"} ; DROP ALL #')})
+    assert rewritten is not None
+    assert rewritten.count("VALUES (?n)") == 2
+    assert '"a\\"} ; DROP ALL #"' in rewritten
+    assert with_inline_values("CONSTRUCT WHERE { ?s ?p ?o }", {"s": NamedNode("urn:x")}) is None
+    assert with_inline_values("SELECT ?a WHERE { ?a ?b ?c }", {"zzz": Literal("1")}) is None
+
+
+def test_bound_value_inside_a_sub_select(loaded_store: OxigraphStore) -> None:
+    query = (
+        "SELECT ?id ?title WHERE { { SELECT ?id ?node WHERE { "
+        "?node <http://www.w3.org/2004/02/skos/core#notation> ?id } } "
+        "?node <http://www.w3.org/2004/02/skos/core#prefLabel> ?title }"
+    )
+    rows = loaded_store.select(query, bindings={"id": Literal("A.7.4")})
+    assert [r["title"].value for r in rows] == ["Quality of data for AI systems"]  # type: ignore[union-attr]

@@ -1,0 +1,324 @@
+"""Benchmark: durable decision writes, concurrent writers, and SoA / roll-up / gap / saved queries at scale.
+
+Run: .venv/bin/python bench/decisions_bench.py [--systems 10000] [--rdflib-systems 300] [--writes 300]
+
+1. Decision writes on the on-disk store (the example organisation), one `record` call each: p50 / p95.
+2. 1,000 decisions from 20 threads on disk: all present, none duplicated, every history chain linear.
+3. A synthetic organisation of N AI systems with a current decision for each of the 38 controls (plus a
+   risk and an evidence item per system), written in bulk with the same triples `record` writes:
+   load time, store size, then p50 / p95 of a per-system SoA, the roll-up, the gap analysis and every
+   saved query. 4. The same SPARQL queries on rdflib's in-memory graph for a smaller synthetic
+   organisation (rdflib needs minutes per query at full size), as a speed ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import rdflib
+from pyoxigraph import Literal, NamedNode, Triple
+
+from graph.decisions import DecisionRequest, JustificationType, Verdict, record
+from graph.gap import gap_analysis
+from graph.generations import bump
+from graph.inventory import ORG, import_inventory
+from graph.load import OntologyLayout, load_reference
+from graph.namespaces import AIMS, DCTERMS, GRAPH_DECISIONS, GRAPH_INVENTORY, PROV, RDF_TYPE, RDFS, XSD
+from graph.oxigraph_store import OxigraphStore
+from graph.rdf_files import read_triples
+from graph.saved_queries import run_saved_query, saved_queries
+from graph.settings import DEFAULT_ONTOLOGY_DIR
+from graph.soa import CURRENT_FOR_SYSTEM, ROLLUP, controls, soa_for_system, soa_rollup
+from graph.validation import to_rdflib
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "ontology/examples/kestrel-finance.yaml"
+LAYOUT = OntologyLayout(DEFAULT_ONTOLOGY_DIR)
+TODAY = dt.date(2026, 11, 25)
+CONTROL_IDS: list[str] = []
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Inclusive percentile of a list of milliseconds."""
+    return (
+        statistics.quantiles(sorted(values), n=100, method="inclusive")[int(q * 100) - 1]
+        if len(values) > 1
+        else values[0]
+    )
+
+
+def timed(action: Callable[[], object], runs: int) -> list[float]:
+    """Milliseconds of ``runs`` calls, after one warm-up call."""
+    action()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def example_store(path: Path) -> OxigraphStore:
+    """On-disk store with the reference graphs and the example organisation."""
+    store = OxigraphStore(path)
+    load_reference(store, LAYOUT)
+    import_inventory(EXAMPLE, store, read_triples(LAYOUT.vocabulary), LAYOUT.shapes)
+    return store
+
+
+def bench_writes(writes: int) -> list[str]:
+    """Sequential durable writes and 1,000 concurrent ones."""
+    rows = []
+    systems = ["Support chatbot", "CV screening model", "Fraud scoring model", "Product recommender"]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = example_store(Path(tmp) / "store")
+        ids = [c for c, _ in controls(store)]
+        counter = iter(range(10**9))
+
+        def one() -> None:
+            i = next(counter)
+            record(
+                store,
+                DecisionRequest(
+                    ids[i % 38],
+                    systems[i % 4],
+                    Verdict.APPLICABLE,
+                    JustificationType.BEST_PRACTICE,
+                    f"Benchmark decision {i}",
+                    "U-BENCH",
+                ),
+            )
+
+        times = timed(one, writes)
+        rows.append(
+            f"| decision write, on-disk store, {writes} sequential writes: p50 / p95 | {percentile(times, 0.5):.1f} ms / {percentile(times, 0.95):.1f} ms |"
+        )
+        store.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = example_store(Path(tmp) / "store")
+
+        def write(i: int) -> bool:
+            return record(
+                store,
+                DecisionRequest(
+                    ids[i % 38],
+                    systems[i % 4],
+                    Verdict.APPLICABLE,
+                    JustificationType.BEST_PRACTICE,
+                    f"Concurrent decision {i}",
+                    "U-BENCH",
+                    key=f"c{i}",
+                ),
+            ).created
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            created = sum(pool.map(write, range(1000)))
+        seconds = time.perf_counter() - started
+        count = store.select(f"SELECT (COUNT(?d) AS ?n) WHERE {{ ?d a <{AIMS}Decision> }}")[0]["n"]
+        forks = store.select(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a <{PROV}wasRevisionOf> ?x . ?b <{PROV}wasRevisionOf> ?x FILTER(?a != ?b) }}"
+        )[0]["n"]
+        heads = store.select(
+            f"""SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?c ?s (COUNT(?d) AS ?k) WHERE {{ ?d a <{AIMS}Decision> ;
+            <{AIMS}aboutControl> ?c ; <{AIMS}aboutSystem> ?s FILTER NOT EXISTS {{ ?d <{AIMS}supersededBy> ?n2 }} }}
+            GROUP BY ?c ?s }} FILTER(?k != 1) }}"""
+        )[0]["n"]
+        rows.append(
+            f"| 1,000 decisions from 20 threads (on disk) | {seconds:.1f} s; created {created}, present "
+            f"{count.value}, forked chains {forks.value}, pairs without exactly one current decision {heads.value} |"  # type: ignore[union-attr]
+        )
+        store.close()
+    return rows
+
+
+def synthetic(n_systems: int, seed: int = 7) -> list[tuple[str, list[Triple]]]:
+    """Inventory and decision triples for a synthetic organisation, shaped like an import and `record`."""
+    rng = random.Random(seed)
+    inventory: list[Triple] = []
+    decisions: list[Triple] = []
+    a = NamedNode(RDF_TYPE)
+    iso = "https://w3id.org/aims-graph/iso42001/2023/"
+    boolean = NamedNode(XSD + "boolean")
+    agent = NamedNode(ORG + "person/U-SYNTH")
+    decisions += [
+        Triple(agent, a, NamedNode(PROV + "Agent")),
+        Triple(agent, NamedNode(RDFS + "label"), Literal("U-SYNTH")),
+    ]
+    stamp = Literal("2026-07-01T09:00:00Z", datatype=NamedNode(XSD + "dateTime"))
+    for i in range(n_systems):
+        s = NamedNode(f"{ORG}systems/synthetic-{i}")
+        inventory += [
+            Triple(s, a, NamedNode(AIMS + "AISystem")),
+            Triple(s, NamedNode(RDFS + "label"), Literal(f"Synthetic system {i}")),
+            Triple(s, NamedNode(DCTERMS + "description"), Literal("A synthetic AI system for benchmarking.")),
+            Triple(
+                s,
+                NamedNode(AIMS + "concernsRole"),
+                NamedNode(AIMS + rng.choice(["Deployer", "Developer", "Provider", "User"]) + "Role"),
+            ),
+            Triple(s, NamedNode(AIMS + "euAiActTier"), Literal(rng.choice(["high", "limited", "minimal"]))),
+            Triple(
+                s, NamedNode(AIMS + "usesThirdPartyModel"), Literal(rng.choice(["true", "false"]), datatype=boolean)
+            ),
+            Triple(s, NamedNode(AIMS + "customerFacing"), Literal(rng.choice(["true", "false"]), datatype=boolean)),
+        ]
+        risk = NamedNode(f"{ORG}risks/synthetic-r{i}")
+        inventory += [
+            Triple(risk, a, NamedNode(AIMS + "Risk")),
+            Triple(risk, NamedNode("http://www.w3.org/2004/02/skos/core#notation"), Literal(f"SR-{i}")),
+            Triple(risk, NamedNode(DCTERMS + "title"), Literal(f"Synthetic risk {i}")),
+            Triple(risk, NamedNode(DCTERMS + "description"), Literal("A synthetic risk.")),
+            Triple(risk, NamedNode(AIMS + "affectsSystem"), s),
+            Triple(
+                risk,
+                NamedNode(AIMS + "likelihood"),
+                Literal(str(rng.randint(1, 5)), datatype=NamedNode(XSD + "integer")),
+            ),
+            Triple(
+                risk, NamedNode(AIMS + "impact"), Literal(str(rng.randint(1, 5)), datatype=NamedNode(XSD + "integer"))
+            ),
+        ]
+        if rng.random() < 0.7:
+            inventory.append(Triple(risk, NamedNode(AIMS + "treatment"), Literal("Mitigated.")))
+        evidence = NamedNode(f"{ORG}evidence/synthetic-e{i}")
+        inventory += [
+            Triple(evidence, a, NamedNode(AIMS + "Evidence")),
+            Triple(evidence, NamedNode(DCTERMS + "title"), Literal(f"Synthetic evidence {i}")),
+            Triple(
+                evidence,
+                NamedNode(DCTERMS + "valid"),
+                Literal(f"2026-{rng.randint(1, 12):02d}-15", datatype=NamedNode(XSD + "date")),
+            ),
+            Triple(evidence, NamedNode(AIMS + "supportsControl"), NamedNode(iso + rng.choice(CONTROL_IDS))),
+            Triple(evidence, NamedNode(AIMS + "supportsSystem"), s),
+        ]
+        for c in CONTROL_IDS:
+            d = NamedNode(f"{ORG}decision/s{i}-{c}")
+            verdict = "Applicable" if rng.random() < 0.8 else "NotApplicable"
+            decisions += [
+                Triple(d, a, NamedNode(AIMS + "Decision")),
+                Triple(d, a, NamedNode(PROV + "Entity")),
+                Triple(d, NamedNode(AIMS + "aboutControl"), NamedNode(iso + c)),
+                Triple(d, NamedNode(AIMS + "aboutSystem"), s),
+                Triple(d, NamedNode(AIMS + "verdict"), NamedNode(AIMS + verdict)),
+                Triple(d, NamedNode(AIMS + "justificationType"), NamedNode(AIMS + "BestPractice")),
+                Triple(d, NamedNode(AIMS + "justification"), Literal(f"Synthetic justification for {c}.")),
+                Triple(d, NamedNode(PROV + "wasAttributedTo"), agent),
+                Triple(d, NamedNode(PROV + "generatedAtTime"), stamp),
+                Triple(d, NamedNode(AIMS + "recordedVia"), Literal("cli")),
+            ]
+    return [(GRAPH_INVENTORY, inventory), (GRAPH_DECISIONS, decisions)]
+
+
+def saved_query_params(name: str) -> dict[str, str]:
+    """Representative parameters for each saved query."""
+    return {
+        "controls-without-decision": {"name": "Synthetic system 42"},
+        "evidence-expiring": {"days": "30"},
+        "decisions-changed-since": {"since": "2026-11-01"},
+        "who-decided-what": {"who": "U-BENCH"},
+    }.get(name, {})
+
+
+def bench_scale(n_systems: int, runs: int) -> list[str]:
+    """Load the synthetic organisation on disk and time the organisation-wide reads."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "store"
+        store = OxigraphStore(path)
+        load_reference(store, LAYOUT)
+        CONTROL_IDS[:] = [c for c, _ in controls(store)]
+        started = time.perf_counter()
+        graphs = synthetic(n_systems)
+        for graph, triples in graphs:
+            for i in range(0, len(triples), 200_000):
+                store.insert(graph, triples[i : i + 200_000])
+        store.close()
+        load_seconds = time.perf_counter() - started
+        store = OxigraphStore(path)
+        size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+        rows.append(
+            f"| synthetic organisation: {n_systems:,} systems, {store.count():,} quads | generated and written in {load_seconds:.0f} s; {size:.0f} MB on disk |"
+        )
+        rng = random.Random(1)
+        names = [f"Synthetic system {rng.randrange(n_systems)}" for _ in range(runs)]
+        it = iter(names * 2)
+        soa_times = timed(lambda: soa_for_system(store, next(it), TODAY), runs)
+        rows.append(
+            f"| SoA for one system ({runs} random systems) p50 / p95 | {percentile(soa_times, 0.5):.1f} ms / {percentile(soa_times, 0.95):.1f} ms |"
+        )
+        for label, action in (
+            ("organisation roll-up", lambda: soa_rollup(store, TODAY)),
+            ("gap analysis (organisation)", lambda: gap_analysis(store, TODAY)),
+        ):
+            warm = timed(action, max(3, runs // 10))
+
+            def after_a_write(act: Callable[[], object] = action) -> object:
+                bump(store)  # what a decision write does: the cached result is dropped
+                return act()
+
+            cold = timed(after_a_write, 3)
+            rows.append(
+                f"| {label}: first call after a write (median of 3) / cached p95 | "
+                f"{statistics.median(cold):.0f} ms / {percentile(warm, 0.95):.1f} ms |"
+            )
+        for name in saved_queries():
+            t = timed(lambda n=name: run_saved_query(store, n, saved_query_params(n)), max(3, runs // 10))  # type: ignore[misc]
+            rows.append(
+                f"| saved query `{name}` p50 / p95 | {percentile(t, 0.5):.0f} ms / {percentile(t, 0.95):.0f} ms |"
+            )
+        store.close()
+    return rows
+
+
+def bench_rdflib_ratio(n_systems: int, runs: int) -> list[str]:
+    """The same SPARQL on Oxigraph (in memory) and on rdflib's in-memory graph, same data."""
+    store = OxigraphStore(None)
+    load_reference(store, LAYOUT)
+    CONTROL_IDS[:] = [c for c, _ in controls(store)]
+    for graph, triples in synthetic(n_systems):
+        store.insert(graph, triples)
+    rdf_graph = to_rdflib(q.triple for q in store.quads())
+    system = NamedNode(f"{ORG}systems/synthetic-3")
+    rows = []
+    for label, query, bindings in (
+        ("per-system SoA query", CURRENT_FOR_SYSTEM, {"system": system}),
+        ("roll-up aggregate", ROLLUP, None),
+    ):
+        ox = timed(lambda q=query, b=bindings: store.select(q, bindings=b), runs)  # type: ignore[misc]
+        rdf_bindings = {k: rdflib.URIRef(v.value) for k, v in (bindings or {}).items()}
+        rd = timed(lambda q=query, b=rdf_bindings: list(rdf_graph.query(q, initBindings=b)), max(2, runs // 10))  # type: ignore[misc]
+        rows.append(
+            f"| {label}, {n_systems} systems ({store.count():,} quads): Oxigraph vs rdflib median | "
+            f"{statistics.median(ox):.1f} ms vs {statistics.median(rd):.0f} ms ({statistics.median(rd) / statistics.median(ox):.0f}x) |"
+        )
+    return rows
+
+
+def main() -> None:
+    """Print a Markdown table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--systems", type=int, default=10_000)
+    parser.add_argument("--rdflib-systems", type=int, default=300)
+    parser.add_argument("--writes", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    print("| measure | value |")
+    print("|---|---|")
+    for row in (
+        bench_writes(args.writes) + bench_scale(args.systems, args.runs) + bench_rdflib_ratio(args.rdflib_systems, 20)
+    ):
+        print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
