@@ -34,6 +34,7 @@ bench: install
 	$(BIN)/python bench/load_bench.py
 	$(BIN)/python bench/retrieval_bench.py
 	$(BIN)/python bench/decisions_bench.py
+	$(BIN)/python bench/slack_bench.py
 
 clean:
 	rm -rf $(VENV) .aims .pytest_cache .mypy_cache .ruff_cache

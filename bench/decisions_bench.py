@@ -242,9 +242,7 @@ def bench_scale(n_systems: int, runs: int) -> list[str]:
         for graph, triples in graphs:
             for i in range(0, len(triples), 200_000):
                 store.insert(graph, triples[i : i + 200_000])
-        store.close()
         load_seconds = time.perf_counter() - started
-        store = OxigraphStore(path)
         size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
         rows.append(
             f"| synthetic organisation: {n_systems:,} systems, {store.count():,} quads | generated and written in {load_seconds:.0f} s; {size:.0f} MB on disk |"

@@ -230,7 +230,11 @@ class OxigraphStore:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
 
     def close(self) -> None:
-        """Flush pending writes and release the on-disk lock; the object is unusable afterwards."""
+        """Release the store (and its on-disk lock); the object is unusable afterwards.
+
+        Every write above is a committed transaction in Oxigraph's write-ahead log, so nothing more is
+        needed for durability (the SIGKILL test shows it). An explicit ``flush()`` is not called: on a
+        multi-million-quad store it was seen to block indefinitely (pyoxigraph 0.5.13).
+        """
         if hasattr(self, "_store"):
-            self._store.flush()
             del self._store

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bots.cli import assistant_commands, graph_commands, org_commands
+from bots.cli import assistant_commands, graph_commands, org_commands, slack_commands
 from bots.cli.app import app
 
-__all__ = ["app", "assistant_commands", "graph_commands", "org_commands", "run"]
+__all__ = ["app", "assistant_commands", "graph_commands", "org_commands", "run", "slack_commands"]
 
 
 def run() -> None:

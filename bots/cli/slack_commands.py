@@ -1,0 +1,43 @@
+"""`aims slack`: run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bots.cli.app import app, fail, guarded, out
+from bots.cli.assistant_commands import open_assistant
+
+
+@app.command()
+def slack(
+    ctx: typer.Context,
+    http: Annotated[bool, typer.Option("--http", help="HTTP mode even if SLACK_APP_TOKEN is set.")] = False,
+    host: Annotated[str, typer.Option("--host", help="HTTP mode: address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="HTTP mode: port to listen on.")] = 3000,
+) -> None:
+    """Run the Slack bot on this store (see README: create the app from bots/slack/manifest.yml)."""
+    from bots.slack.app import create_app, web_client
+    from bots.slack.config import SlackConfig
+    from bots.slack.runner import EVENTS_PATH, serve_http, serve_socket_mode
+    from bots.slack.services import SlackServices
+
+    config = SlackConfig.from_environ()
+    if not config.bot_token:
+        raise fail("SLACK_BOT_TOKEN is not set")
+    socket_mode = bool(config.app_token) and not http
+    if not socket_mode and not config.signing_secret:
+        raise fail("HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)")
+    store, assistant = open_assistant(ctx.obj)
+    services = SlackServices(assistant=assistant, store=store, deciders=config.deciders)
+    bolt_app = guarded(lambda: create_app(config, web_client(config), services))
+    try:
+        if socket_mode:
+            out.print("aims Slack bot: Socket Mode", highlight=False)
+            serve_socket_mode(bolt_app, config.app_token)
+        else:
+            out.print(f"aims Slack bot: http://{host}:{port}{EVENTS_PATH}", highlight=False)
+            serve_http(bolt_app, host, port)
+    finally:
+        store.close()

@@ -1,0 +1,1 @@
+"""The Slack bot: answers in channels, DMs and the Messages tab; decisions recorded back into the graph."""

@@ -1,0 +1,27 @@
+"""Answer one message and post the result in its thread; shared by mentions, DMs and the slash command."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bots.slack.blocks import answer_blocks
+from bots.slack.services import SlackServices
+
+_MENTION = re.compile(r"<@[A-Z0-9]+>")
+
+
+def strip_mentions(text: str) -> str:
+    """The question without ``<@U123>`` mentions of the bot."""
+    return _MENTION.sub(" ", text or "").strip()
+
+
+def answer_in_thread(client: WebClient, services: SlackServices, event: dict[str, Any]) -> None:
+    """Answer the message in ``event`` and reply in its thread (starting one if needed)."""
+    channel = event["channel"]
+    thread_ts = event.get("thread_ts") or event["ts"]
+    conversation = services.conversation(channel, thread_ts)
+    answer = services.assistant.ask(strip_mentions(event.get("text", "")), conversation=conversation)
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=answer.text[:3000], blocks=answer_blocks(answer))

@@ -1,0 +1,1 @@
+"""Button listeners: record_decision, show_evidence, confirm_proposal."""

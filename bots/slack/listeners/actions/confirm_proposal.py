@@ -1,0 +1,48 @@
+"""The "Confirm decision" button on a proposal: a decider's click records it; others are told they cannot."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bots.slack.decision_flow import request_from
+from bots.slack.home import publish_home
+from bots.slack.services import SlackServices
+from graph import decisions
+
+
+def make_handler(services: SlackServices) -> Any:
+    """Listener for the ``confirm_proposal`` button."""
+
+    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user = body["user"]["id"]
+        channel = body["channel"]["id"]
+        message = body.get("message", {})
+        if not services.may_decide(user):
+            client.chat_postEphemeral(
+                channel=channel, user=user, text="Only deciders (AIMS_DECIDERS) can confirm a proposed decision."
+            )
+            return
+        proposal = json.loads(action["value"])
+        values = {**proposal, "justification": f"{proposal['justification']} (proposed by {proposal['proposer']})"}
+        permalink = client.chat_getPermalink(channel=channel, message_ts=message["ts"]).get("permalink", "")
+        request = request_from(values, user_id=user, permalink=permalink, key=f"proposal:{channel}:{message['ts']}")
+        try:
+            result = decisions.record(services.store, request)
+        except decisions.DecisionError as exc:
+            client.chat_postEphemeral(channel=channel, user=user, text=f"Not recorded: {exc}")
+            return
+        verdict = result.decision.verdict
+        client.chat_update(
+            channel=channel,
+            ts=message["ts"],
+            text=f"Decision recorded: {request.control} {verdict}, confirmed by <@{user}>.",
+            blocks=[],
+        )
+        publish_home(client, services, user)
+
+    return handle

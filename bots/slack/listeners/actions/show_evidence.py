@@ -1,0 +1,27 @@
+"""The "Show evidence" button: post the control's typical and recorded evidence in the thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bots.slack.blocks import answer_blocks
+from bots.slack.services import SlackServices
+
+
+def make_handler(services: SlackServices) -> Any:
+    """Listener for the ``show_evidence`` button."""
+
+    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        answer = services.assistant.ask(f"what evidence do we need for {action['value']}?")
+        channel = body["channel"]["id"]
+        message = body.get("message", {})
+        thread_ts = message.get("thread_ts") or message.get("ts")
+        client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, text=answer.text[:3000], blocks=answer_blocks(answer)
+        )
+
+    return handle

@@ -1,0 +1,1 @@
+"""The /aims slash command."""

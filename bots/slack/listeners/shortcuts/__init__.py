@@ -1,0 +1,1 @@
+"""Message shortcuts: "Record as AIMS decision"."""

@@ -1,0 +1,1 @@
+"""Modal submissions: record_decision (deciders) and propose_decision (everyone else)."""

@@ -1,0 +1,50 @@
+"""What the listeners share: the assistant, the store, who may decide, thread memory, seen event ids."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from assistant.conversation import Conversation
+from assistant.service import Assistant
+from graph.store import Store
+
+MAX_THREADS = 2000
+MAX_EVENT_IDS = 5000
+
+
+@dataclass
+class SlackServices:
+    """State of one running bot. Thread-safe: Slack events are handled on worker threads."""
+
+    assistant: Assistant
+    store: Store
+    deciders: frozenset[str]
+    _threads: OrderedDict[tuple[str, str], Conversation] = field(default_factory=OrderedDict)
+    _seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def may_decide(self, user_id: str) -> bool:
+        """Whether the Slack user may record decisions (``AIMS_DECIDERS``)."""
+        return user_id in self.deciders
+
+    def conversation(self, channel: str, thread_ts: str) -> Conversation:
+        """The memory of one Slack thread (kept for the most recent threads only)."""
+        key = (channel, thread_ts)
+        with self._lock:
+            found = self._threads.pop(key, None) or Conversation()
+            self._threads[key] = found
+            while len(self._threads) > MAX_THREADS:
+                self._threads.popitem(last=False)
+            return found
+
+    def first_time(self, event_id: str) -> bool:
+        """True the first time an event id is seen: Slack retries events it thinks were not acked."""
+        with self._lock:
+            if event_id in self._seen:
+                return False
+            self._seen[event_id] = None
+            while len(self._seen) > MAX_EVENT_IDS:
+                self._seen.popitem(last=False)
+            return True
