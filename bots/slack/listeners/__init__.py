@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bots.slack.listeners.actions import confirm_proposal, record_decision, show_evidence
 from bots.slack.listeners.commands import aims_command
-from bots.slack.listeners.events import app_home_opened, app_mention, message
+from bots.slack.listeners.events import app_home_opened, app_mention, assistant_thread, message
 from bots.slack.listeners.shortcuts import record_as_decision
 from bots.slack.listeners.views import decision_submission
 from bots.slack.services import SlackServices
@@ -14,6 +14,7 @@ from bots.slack.services import SlackServices
 
 def register(app: App, services: SlackServices) -> None:
     """Attach all listeners. Answers run lazily after the ack, so Slack's 3-second limit is always met."""
+    app.use(assistant_thread.build_assistant(services))
     app.event("app_mention")(ack=app_mention.acknowledge, lazy=[app_mention.make_answer(services)])
     app.event("message")(ack=message.acknowledge, lazy=[message.make_answer(services)])
     app.event("app_home_opened")(app_home_opened.make_handler(services))

@@ -241,3 +241,27 @@ def test_ack_is_fast(bot: Bot) -> None:
     reply = bot.event(mention("what is A.9.4?", ts="1764000000.001000"), "Ev13")
     assert reply.status == 200 and reply.millis < 1000
     bot.api.wait_for("chat.postMessage")
+
+
+def test_legacy_assistant_thread_fallback(bot: Bot) -> None:
+    started = {
+        "type": "assistant_thread_started",
+        "assistant_thread": {"user_id": EMPLOYEE, "channel_id": "D2", "thread_ts": "1764000000.002000", "context": {}},
+        "event_ts": "1764000000.002001",
+    }
+    bot.event(started, "Ev20")
+    [prompts] = bot.api.wait_for("assistant.threads.setSuggestedPrompts")
+    assert prompts.params["channel_id"] == "D2" and prompts.params["thread_ts"] == "1764000000.002000"
+    message = {
+        "type": "message",
+        "channel_type": "im",
+        "user": EMPLOYEE,
+        "text": "how do we handle a nonconformity?",
+        "ts": "1764000000.002100",
+        "thread_ts": "1764000000.002000",
+        "channel": "D2",
+    }
+    bot.event(message, "Ev21")
+    [post] = bot.api.wait_for("chat.postMessage")
+    assert post.params["thread_ts"] == "1764000000.002000" and "10.2" in json.dumps(post.params["blocks"])
+    assert bot.api.calls_to("assistant.threads.setStatus")
