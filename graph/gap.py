@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from graph.decisions import system_iri
 from graph.generations import cached
+from graph.inventory import ORGANISATION
 from graph.namespaces import AIMS, DCTERMS, ISO, RDFS, SKOS
 from graph.rules import suggestions
 from graph.soa import EVIDENCE, controls, freshness
@@ -164,6 +165,6 @@ def fresh_evidence(store: Store, today: dt.date) -> dict[str, set[str | None]]:
     for row in store.select(EVIDENCE):
         valid = text(row["valid"]) if row["valid"] is not None else ""
         if freshness(valid, today) != "expired":
-            about = text(row["system"]) if row["system"] is not None else None
+            about = text(row["system"]) if text(row["system"]) not in {"", ORGANISATION} else None
             found[text(row["control"]).removeprefix(ISO)].add(about)
     return found

@@ -151,6 +151,10 @@ def _triples(record: Record, values: dict[str, object]) -> list[Triple]:
         )
     if record.kind == "evidence":
         triples.append(Triple(subject, NamedNode(RDFS + "label"), Literal(record.key)))
+        if not values.get("systems"):
+            # Evidence naming no system is about the whole organisation; saying so explicitly keeps
+            # "evidence for this system or the organisation" two index lookups instead of a scan.
+            triples.append(Triple(subject, NamedNode(AIMS + "supportsSystem"), NamedNode(ORGANISATION)))
     for name, value in values.items():
         predicate = _KIND_PREDICATES.get((record.kind, name)) or _PREDICATES[name]
         for item in value if isinstance(value, list) else [value]:
@@ -184,7 +188,8 @@ def build_inventory(
     checker, checked = check_records(inventory, controls, sources)
     if checker.problems:
         raise InventoryError(path, sorted(checker.problems, key=_line_of))
-    triples: list[Triple] = []
+    # The organisation node always exists: organisation-wide decisions and evidence point at it.
+    triples: list[Triple] = [Triple(NamedNode(ORGANISATION), NamedNode(RDF_TYPE), NamedNode(AIMS + "Organisation"))]
     lines: dict[str, int] = {}
     for record, values in checked:
         made = _triples(record, values)

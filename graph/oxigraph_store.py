@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -25,7 +26,7 @@ from pyoxigraph import (
     Store as _OxStore,
 )
 
-from graph.store import Bindings, QueryError, Row, StoreError
+from graph.store import Bindings, QueryError, QueryLimitError, Row, StoreError
 
 _STAGING = "urn:aims:staging:"
 
@@ -162,9 +163,17 @@ class OxigraphStore:
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
         return list(result)
 
-    def query_results(self, query: str, media_type: str) -> bytes:
-        """Run any query and serialise the result in the format named by ``media_type``."""
+    def query_results(
+        self, query: str, media_type: str, *, max_rows: int | None = None, deadline: float | None = None
+    ) -> bytes:
+        """Run any query and serialise the result in the format named by ``media_type``.
+
+        With a cap or a deadline the result is first counted lazily, checking the clock as rows arrive,
+        so a runaway query (a cross product) is stopped instead of filling memory; then it is serialised.
+        """
         fmt = results_format(media_type)
+        if max_rows is not None or deadline is not None:
+            self._check_limits(query, max_rows, deadline)
         result = self._query(query, None)
         if isinstance(result, QueryTriples):
             if not isinstance(fmt, RdfFormat):
@@ -174,6 +183,37 @@ class OxigraphStore:
             raise QueryError(f"{media_type} cannot hold a SELECT/ASK result; ask for SPARQL JSON, XML, CSV or TSV")
         assert isinstance(result, (QuerySolutions, QueryBoolean))
         return result.serialize(format=fmt) or b""
+
+    def _check_limits(self, query: str, max_rows: int | None, deadline: float | None) -> None:
+        result = self._query(query, None)
+        if isinstance(result, QueryBoolean):
+            return
+        assert isinstance(result, (QuerySolutions, QueryTriples))
+        problem = ""
+        late = "the query ran past its time limit and was stopped; narrow it or add a LIMIT"
+        for count, _ in enumerate(result, start=1):
+            if max_rows is not None and count > max_rows:
+                problem = f"the result has more than {max_rows} rows; add a LIMIT or narrow the query"
+                break
+            if deadline is not None and count % 256 == 0 and time.monotonic() > deadline:
+                problem = late
+                break
+        # pyoxigraph results must be dropped on the thread that made them: release before raising.
+        del result
+        if not problem and deadline is not None and time.monotonic() > deadline:
+            problem = late
+        if problem:
+            raise QueryLimitError(problem)
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL Update in one transaction."""
+        try:
+            with self._write_lock:
+                self._store.update(update)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL update syntax error: {exc}") from exc
+        except OSError as exc:
+            raise QueryError(f"update failed, nothing was changed: {exc}") from exc
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
         """Stage each graph's triples, then swap them in with one SPARQL update (one transaction).

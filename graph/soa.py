@@ -45,14 +45,12 @@ SELECT ?control ?verdict (COUNT(?decision) AS ?n) WHERE {{
   FILTER NOT EXISTS {{ ?decision aims:supersededBy ?newer }}
 }} GROUP BY ?control ?verdict"""
 
-# Evidence about one system, plus evidence recorded for the whole organisation (no system named).
+# Evidence about one system (run for the system, then for the organisation: two index lookups).
 EVIDENCE_FOR_SYSTEM = f"""
 PREFIX aims: <{AIMS}>
 PREFIX dcterms: <{DCTERMS}>
 SELECT ?system ?control ?evidence ?title ?url ?valid WHERE {{
-  {{ ?evidence aims:supportsSystem ?system }}
-  UNION
-  {{ ?evidence a aims:Evidence FILTER NOT EXISTS {{ ?evidence aims:supportsSystem ?other }} }}
+  ?evidence aims:supportsSystem ?system .
   ?evidence aims:supportsControl ?control ; dcterms:title ?title .
   OPTIONAL {{ ?evidence dcterms:source ?url }}
   OPTIONAL {{ ?evidence dcterms:valid ?valid }}

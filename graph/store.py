@@ -31,6 +31,10 @@ class QueryError(StoreError):
     """A SPARQL query or update was malformed or failed; nothing was written."""
 
 
+class QueryLimitError(QueryError):
+    """A query ran past its time limit or its result-size cap; it was stopped and nothing was returned."""
+
+
 class Store(Protocol):
     """A quad store with SPARQL and atomic writes.
 
@@ -52,14 +56,22 @@ class Store(Protocol):
         """Run a CONSTRUCT or DESCRIBE query."""
         ...
 
-    def query_results(self, query: str, media_type: str) -> bytes:
+    def query_results(
+        self, query: str, media_type: str, *, max_rows: int | None = None, deadline: float | None = None
+    ) -> bytes:
         """Run any query and serialise its result in a standard format.
 
         Args:
             query: a SELECT, ASK, CONSTRUCT or DESCRIBE query.
             media_type: ``application/sparql-results+json``, ``...+xml``, ``text/csv`` or
                 ``text/tab-separated-values`` for SELECT/ASK; an RDF media type for graph results.
+            max_rows: refuse (``QueryLimitError``) a result with more rows or triples than this.
+            deadline: ``time.monotonic()`` value after which the query is stopped (``QueryLimitError``).
         """
+        ...
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL 1.1 Update in one transaction (only the endpoint's authorised callers use it)."""
         ...
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
