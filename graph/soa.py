@@ -116,11 +116,14 @@ def controls(store: Store) -> list[tuple[str, str]]:
 def evidence_by_control(store: Store, system: str | None, today: dt.date) -> dict[str, list[EvidenceStatus]]:
     """Evidence per control that concerns ``system`` (system-specific or organisation-wide); all if None."""
     found: dict[str, dict[str, EvidenceStatus]] = defaultdict(dict)
-    rows = (
-        store.select(EVIDENCE)
-        if system is None
-        else store.select(EVIDENCE_FOR_SYSTEM, bindings={"system": NamedNode(system)})
-    )
+    if system is None:
+        rows = store.select(EVIDENCE)
+    else:
+        rows = [
+            row
+            for about in dict.fromkeys((system, ORGANISATION))
+            for row in store.select(EVIDENCE_FOR_SYSTEM, bindings={"system": NamedNode(about)})
+        ]
     for row in rows:
         valid = text(row["valid"]) if row["valid"] is not None else ""
         item = EvidenceStatus(
