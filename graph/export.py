@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
@@ -21,6 +22,11 @@ class ExportFormat(StrEnum):
     NTRIPLES = "nt"
     JSONLD = "jsonld"
     NQUADS = "nq"
+    GRAPHML = "graphml"
+    GEXF = "gexf"
+    CSV = "csv"
+    OSCAL = "oscal"
+    OSCAL_MAPPING = "oscal-mapping"
 
 
 def union_triples(store: Store) -> list[Triple]:
@@ -33,8 +39,60 @@ def jsonld_context() -> dict[str, str]:
     return dict(PREFIXES)
 
 
+UNITS = {
+    ExportFormat.NQUADS: "quads",
+    ExportFormat.GRAPHML: "nodes",
+    ExportFormat.GEXF: "nodes",
+    ExportFormat.CSV: "controls",
+    ExportFormat.OSCAL: "controls",
+    ExportFormat.OSCAL_MAPPING: "maps",
+}
+
+
 def export(store: Store, fmt: ExportFormat, out: Path) -> int:
-    """Write the graph to ``out`` in ``fmt``; returns the number of triples (quads for ``nq``) written."""
+    """Write the graph to ``out`` in ``fmt``; returns how many of ``UNITS[fmt]`` (default triples) were written.
+
+    N-Triples and N-Quads stream straight from the store; GraphML/GEXF go through networkx; CSV is the
+    organisation's Statement of Applicability; OSCAL is the catalog or the mapping collection.
+    """
+    if fmt in {ExportFormat.GRAPHML, ExportFormat.GEXF}:
+        import networkx as nx
+
+        from graph.network import to_networkx
+
+        graph = to_networkx(store)
+        (nx.write_graphml if fmt is ExportFormat.GRAPHML else nx.write_gexf)(graph, out)
+        return int(graph.number_of_nodes())
+    if fmt is ExportFormat.CSV:
+        import datetime as dt
+
+        from graph.reports import soa_csv
+        from graph.soa import soa_rollup
+
+        rows = soa_rollup(store, dt.date.today())
+        out.write_text(soa_csv(rows), encoding="utf-8")
+        return len(rows)
+    if fmt in {ExportFormat.OSCAL, ExportFormat.OSCAL_MAPPING}:
+        from graph.oscal import catalog, mapping_collection
+
+        document = catalog(store) if fmt is ExportFormat.OSCAL else mapping_collection(store)
+        out.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+        text = json.dumps(document)
+        return text.count('"class": "control"') if fmt is ExportFormat.OSCAL else text.count('"relationship"')
+    if fmt is ExportFormat.NTRIPLES:
+        written = 0
+
+        def unique() -> Iterator[Triple]:
+            nonlocal written
+            seen: set[Triple] = set()
+            for quad in store.quads():
+                if quad.triple not in seen:
+                    seen.add(quad.triple)
+                    written += 1
+                    yield quad.triple
+
+        pyoxigraph.serialize(unique(), output=str(out), format=RdfFormat.N_TRIPLES)
+        return written
     if fmt is ExportFormat.NQUADS:
         quads = list(store.quads())
         pyoxigraph.serialize(quads, output=str(out), format=RdfFormat.N_QUADS)
@@ -42,8 +100,6 @@ def export(store: Store, fmt: ExportFormat, out: Path) -> int:
     triples = union_triples(store)
     if fmt is ExportFormat.TURTLE:
         pyoxigraph.serialize(triples, output=str(out), format=RdfFormat.TURTLE, prefixes=PREFIXES)
-    elif fmt is ExportFormat.NTRIPLES:
-        pyoxigraph.serialize(triples, output=str(out), format=RdfFormat.N_TRIPLES)
     else:
         doc = to_rdflib(triples).serialize(format="json-ld", context=jsonld_context(), indent=1)
         out.write_text(doc if isinstance(doc, str) else json.dumps(doc), encoding="utf-8")

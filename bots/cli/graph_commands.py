@@ -12,7 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bots.cli.app import app, err, fail, guarded, opened_store, out
-from graph.export import ExportFormat, export
+from graph.export import UNITS, ExportFormat, export
 from graph.inventory import import_inventory
 from graph.load import OntologyLayout, load_reference, validate_file
 from graph.rdf_files import read_triples
@@ -144,14 +144,19 @@ def sparql(
 @app.command("export")
 def export_command(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="ttl, nt, jsonld or nq (keeps named graphs).")],
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", "-f", help="ttl, nt, jsonld, nq (keeps graphs), graphml, gexf, csv (SoA), oscal, oscal-mapping."
+        ),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
 ) -> None:
     """Write the whole graph to a file."""
     settings: Settings = ctx.obj
     with opened_store(settings) as store:
         n = guarded(lambda: export(store, fmt, output))
-    out.print(f"wrote {n} {'quads' if fmt is ExportFormat.NQUADS else 'triples'} to {output}", highlight=False)
+    out.print(f"wrote {n} {UNITS.get(fmt, 'triples')} to {output}", highlight=False)
 
 
 @app.command()
