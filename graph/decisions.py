@@ -150,6 +150,15 @@ BY_KEY = f"""
 PREFIX aims: <{AIMS}>
 SELECT ?key ?decision WHERE {{ GRAPH <{GRAPH_DECISIONS}> {{ ?decision aims:idempotencyKey ?key }} }}"""
 
+CURRENT_OF = f"""
+PREFIX aims: <{AIMS}>
+SELECT ?control ?system ?decision WHERE {{
+  GRAPH <{GRAPH_DECISIONS}> {{
+    ?decision aims:aboutControl ?control ; aims:aboutSystem ?system .
+    FILTER NOT EXISTS {{ ?decision aims:supersededBy ?newer }}
+  }}
+}}"""
+
 DECISIONS_FOR = f"""
 PREFIX aims: <{AIMS}>
 PREFIX prov: <{PROV}>
@@ -254,16 +263,30 @@ def record(store: Store, request: DecisionRequest, *, now: dt.datetime | None = 
                 decision_iri = text(existing[0]["decision"])
                 found = next(d for d in history_by_iri(store, control, system) if d.iri == decision_iri)
                 return RecordResult(found, created=False)
-        previous = [d for d in history_by_iri(store, control, system) if d.current]
+        previous = [
+            text(r["decision"]) for r in store.select(CURRENT_OF, bindings={"control": control, "system": system})
+        ]
         iri = NamedNode(f"{ORG}decision/{uuid.uuid4()}")
         stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
         triples = _triples(iri, control, system, request, risks, stamp)
         for old in previous:
-            triples.append(Triple(iri, NamedNode(PROV + "wasRevisionOf"), NamedNode(old.iri)))
-            triples.append(Triple(NamedNode(old.iri), NamedNode(AIMS + "supersededBy"), iri))
+            triples.append(Triple(iri, NamedNode(PROV + "wasRevisionOf"), NamedNode(old)))
+            triples.append(Triple(NamedNode(old), NamedNode(AIMS + "supersededBy"), iri))
         store.insert(GRAPH_DECISIONS, triples)
         bump(store)
-    written = next(d for d in history_by_iri(store, control, system) if d.iri == iri.value)
+    written = Decision(
+        iri=iri.value,
+        control=request.control.strip(),
+        system=system.value,
+        verdict="applicable" if request.verdict is Verdict.APPLICABLE else "not applicable",
+        justification_type=_TYPE_IRIS[request.justification_type].rsplit("#", 1)[-1],
+        justification=request.justification.strip(),
+        decided_by=request.decided_by.strip(),
+        decided_at=stamp.isoformat(),
+        recorded_via=request.recorded_via,
+        revises=previous[0] if previous else None,
+        current=True,
+    )
     return RecordResult(written, created=True)
 
 

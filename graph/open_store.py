@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graph.oxigraph_store import OxigraphStore
+from graph.remote_store import RemoteStore
 from graph.settings import Settings
 from graph.store import Store, StoreError
 
@@ -13,7 +14,9 @@ def open_store(settings: Settings) -> Store:
         return OxigraphStore(settings.store_path)
     if settings.store == "memory":
         return OxigraphStore(None)
+    if settings.store.startswith(("http://", "https://")):
+        return RemoteStore(settings.store, settings.store_update or None)
     raise StoreError(
-        f"AIMS_STORE={settings.store!r} is not supported yet: use 'oxigraph' (default) or 'memory'; "
-        "remote SPARQL endpoints are planned"
+        f"AIMS_STORE={settings.store!r} is not understood: use 'oxigraph' (default), 'memory', "
+        "or the URL of a SPARQL 1.1 query endpoint (http://host:port/query)"
     )

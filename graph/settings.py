@@ -18,13 +18,15 @@ class Settings:
 
     Args:
         home: data directory (``AIMS_HOME``); the embedded store lives in ``home/store``.
-        store: ``oxigraph`` for the embedded store, or the URL of a SPARQL 1.1 endpoint (``AIMS_STORE``).
+        store: ``oxigraph`` for the embedded store, or the URL of a SPARQL 1.1 query endpoint (``AIMS_STORE``).
         ontology_dir: the folder holding ``aims.ttl``, ``shapes.ttl`` and the standard's Turtle files.
+        store_update: the remote update endpoint (``AIMS_STORE_UPDATE``), if it is not next to the query one.
     """
 
     home: Path = DEFAULT_HOME
     store: str = "oxigraph"
     ontology_dir: Path = DEFAULT_ONTOLOGY_DIR
+    store_update: str = ""
 
     @property
     def store_path(self) -> Path:
@@ -38,4 +40,5 @@ class Settings:
         return cls(
             home=Path(env.get("AIMS_HOME") or DEFAULT_HOME),
             store=env.get("AIMS_STORE") or "oxigraph",
+            store_update=env.get("AIMS_STORE_UPDATE") or "",
         )

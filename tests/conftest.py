@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,12 +71,66 @@ def run_aims(home: Path, *args: str, check: bool = False) -> subprocess.Complete
 EXAMPLE_INVENTORY = ROOT / "ontology" / "examples" / "kestrel-finance.yaml"
 
 
-def example_store(layout: OntologyLayout, path: Path | None = None) -> OxigraphStore:
-    """A store (in memory, or on disk at ``path``) with the reference graphs and the example organisation."""
+def example_store(layout: OntologyLayout, path: Path | None = None, store: Any = None) -> Any:
+    """A store (given, in memory, or on disk at ``path``) with the reference graphs and the example organisation."""
     from graph.inventory import import_inventory
     from graph.rdf_files import read_triples
 
-    store = OxigraphStore(path)
+    store = store if store is not None else OxigraphStore(path)
     load_reference(store, layout)
     import_inventory(EXAMPLE_INVENTORY, store, read_triples(layout.vocabulary), layout.shapes)
     return store
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph SPARQL server (PyPI package ``oxigraph``) on 127.0.0.1; yields its query URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    exe = Path(sys.executable).parent / "oxigraph"
+    server = subprocess.Popen(
+        [
+            str(exe),
+            "serve",
+            "--location",
+            str(tmp_path_factory.mktemp("oxigraph-server")),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the Oxigraph server did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(params=["embedded", "oxigraph-server"])
+def fresh_store(request: pytest.FixtureRequest) -> Callable[[], Any]:
+    """Makes an empty store on each backend: embedded Oxigraph, and a real Oxigraph server over HTTP."""
+    if request.param == "embedded":
+        return lambda: OxigraphStore(None)
+    from graph.remote_store import RemoteStore
+
+    url = request.getfixturevalue("oxigraph_server")
+
+    def make() -> Any:
+        store = RemoteStore(url)
+        store.update("DROP SILENT ALL")
+        return store
+
+    return make

@@ -9,8 +9,10 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,8 +49,9 @@ def req(
 
 
 @pytest.fixture
-def store(layout: OntologyLayout) -> OxigraphStore:
-    return example_store(layout)
+def store(layout: OntologyLayout, fresh_store: Callable[[], Any]) -> Any:
+    """The example organisation on each backend (embedded, and a real Oxigraph server)."""
+    return example_store(layout, store=fresh_store())
 
 
 def test_a_new_decision_revises_the_current_one(store: OxigraphStore) -> None:
@@ -124,7 +127,7 @@ def test_written_decisions_conform_to_the_shapes(store: OxigraphStore, layout: O
     assert shacl_violations(data, read_triples(layout.vocabulary), layout.shapes) == []
 
 
-def _chains_intact(store: OxigraphStore) -> Counter[tuple[str, str]]:
+def _chains_intact(store: Any) -> Counter[tuple[str, str]]:
     """Every (control, system) has one current decision and a linear chain; returns decisions per pair."""
     rows = store.select(
         f"""PREFIX aims: <{AIMS}> PREFIX prov: <{PROV}>
@@ -135,7 +138,7 @@ def _chains_intact(store: OxigraphStore) -> Counter[tuple[str, str]]:
     currents: Counter[tuple[str, str]] = Counter()
     revised: Counter[str] = Counter()
     for r in rows:
-        pair = (r["c"].value, r["s"].value)  # type: ignore[union-attr]
+        pair = (r["c"].value, r["s"].value)
         per_pair[pair] += 1
         if r["next"] is None:
             currents[pair] += 1
@@ -146,7 +149,9 @@ def _chains_intact(store: OxigraphStore) -> Counter[tuple[str, str]]:
     return per_pair
 
 
-def test_concurrent_writers_lose_nothing_and_fork_no_chain(store: OxigraphStore) -> None:
+def test_concurrent_writers_lose_nothing_and_fork_no_chain(store: Any) -> None:
+    # 1,000 writes as in the issue on the embedded store; fewer over HTTP to keep CI short.
+    total = 1000 if isinstance(store, OxigraphStore) else 300
     controls = ["A.10.3", "A.9.2", "A.8.2", "A.6.2.8", "A.7.4"]
 
     def write(i: int) -> bool:
@@ -156,18 +161,20 @@ def test_concurrent_writers_lose_nothing_and_fork_no_chain(store: OxigraphStore)
         return record(store, request).created
 
     with ThreadPoolExecutor(max_workers=20) as pool:
-        created = list(pool.map(write, range(1000)))
+        created = list(pool.map(write, range(total)))
     assert all(created)
     per_pair = _chains_intact(store)
-    assert sum(per_pair.values()) == 1000
+    assert sum(per_pair.values()) == total
     with ThreadPoolExecutor(max_workers=20) as pool:  # retries of the same keys add nothing
-        assert not any(pool.map(write, range(0, 1000, 7)))
-    assert sum(_chains_intact(store).values()) == 1000
+        assert not any(pool.map(write, range(0, total, 7)))
+    assert sum(_chains_intact(store).values()) == total
 
 
 WRITER = """
 import sys, datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 sys.path.insert(0, sys.argv[2])
 from graph.oxigraph_store import OxigraphStore
 from graph.decisions import DecisionRequest, JustificationType, Verdict, record

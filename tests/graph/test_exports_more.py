@@ -18,7 +18,8 @@ from tests.conftest import example_store
 
 @pytest.fixture(scope="module")
 def org(layout: OntologyLayout) -> OxigraphStore:
-    return example_store(layout)
+    store: OxigraphStore = example_store(layout)
+    return store
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_oscal_catalog_loads_in_trestle(org: OxigraphStore, tmp_path: Path) -> N
     target = tmp_path / "catalog.json"
     assert export(org, ExportFormat.OSCAL, target) == 38
     catalog = Catalog.oscal_read(target)
-    assert catalog is not None and catalog.groups is not None
+    assert isinstance(catalog, Catalog) and catalog.groups is not None
     text = target.read_text(encoding="utf-8")
     assert '"id": "a.6.2.8"' in text and '"title": "AI system recording of event logs"' in text
     assert "not the standard's text" in text
@@ -62,7 +63,8 @@ def test_oscal_mapping_collection_loads_in_trestle(org: OxigraphStore, tmp_path:
     target = tmp_path / "mapping.json"
     assert export(org, ExportFormat.OSCAL_MAPPING, target) == 400
     collection = MappingCollection.oscal_read(target)
-    assert collection is not None and len(collection.mappings) == 3
+    assert isinstance(collection, MappingCollection) and isinstance(collection.mappings, list)
+    assert len(collection.mappings) == 3
     assert "Licence: MIT" in target.read_text(encoding="utf-8")
 
 

@@ -24,7 +24,7 @@ TODAY = dt.date(2026, 11, 25)
 
 @pytest.fixture(scope="module")
 def org(layout: OntologyLayout) -> OxigraphStore:
-    store = example_store(layout)
+    store: OxigraphStore = example_store(layout)
     when = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
     for control, system, verdict, why in [
         ("A.10.3", "Support chatbot", Verdict.APPLICABLE, "The chatbot runs on Orion's hosted model."),

@@ -68,7 +68,7 @@ def test_results_serialise_in_standard_formats(loaded_store: OxigraphStore) -> N
 
 
 def test_inline_values_reach_sub_selects_and_keep_text_inert() -> None:
-    from graph.oxigraph_store import with_inline_values
+    from graph.sparql_text import with_inline_values
 
     query = 'SELECT ?x ?n WHERE { { SELECT ?x WHERE { ?x ?p ?n } } FILTER(?n != "}") }'
     rewritten = with_inline_values(query, {"n": Literal('a"} ; DROP ALL #')})

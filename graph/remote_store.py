@@ -1,0 +1,152 @@
+"""A ``Store`` over a SPARQL 1.1 server (SPARQL Protocol for queries and updates).
+
+Selected with ``AIMS_STORE=http://host:port/...``: the query endpoint URL; the update endpoint is
+``AIMS_STORE_UPDATE`` or derived from it (``/query`` or ``/sparql`` -> ``/update``). Every write is one
+SPARQL Update request, which Oxigraph server, Fuseki, Virtuoso and GraphDB each apply as one
+transaction. Queries must see the union of the named graphs as the default graph: start Oxigraph with
+``--union-default-graph`` (README has the Fuseki and Virtuoso settings).
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
+
+import pyoxigraph
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Triple
+
+from graph.oxigraph_store import results_format
+from graph.sparql_text import with_inline_values
+from graph.store import Bindings, QueryError, QueryLimitError, Row, StoreError
+
+JSON_RESULTS = "application/sparql-results+json"
+_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+
+def derive_update_url(query_url: str) -> str:
+    """The update endpoint next to a query endpoint (Oxigraph ``/query``, Fuseki ``/sparql`` or ``/query``)."""
+    for suffix in ("/query", "/sparql"):
+        if query_url.rstrip("/").endswith(suffix):
+            return query_url.rstrip("/")[: -len(suffix)] + "/update"
+    return query_url
+
+
+def _bind(query: str, bindings: Bindings | None) -> str:
+    if not bindings:
+        return query
+    inline = with_inline_values(query, bindings)
+    if inline is not None:
+        return inline
+    # No WHERE group to open (CONSTRUCT WHERE short form): a trailing VALUES block joins the whole result.
+    names = " ".join(f"?{n}" for n in bindings)
+    return f"{query}\nVALUES ({names}) {{ ({' '.join(str(v) for v in bindings.values())}) }}"
+
+
+class RemoteStore:
+    """A ``Store`` talking to a SPARQL 1.1 endpoint over HTTP."""
+
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60.0) -> None:
+        """Point at a server; nothing is sent until the first call."""
+        self.query_url = query_url
+        self.update_url = update_url or derive_update_url(query_url)
+        self.timeout = timeout
+
+    def _post(self, url: str, body: str, content_type: str, accept: str, timeout: float | None = None) -> bytes:
+        request = urllib.request.Request(
+            url, data=body.encode("utf-8"), method="POST", headers={"Content-Type": content_type, "Accept": accept}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as reply:
+                return bytes(reply.read())
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", errors="replace")[:300]
+            raise QueryError(f"the SPARQL server at {url} answered {exc.code}: {detail}") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise StoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
+
+    def _query(self, query: str, accept: str, timeout: float | None = None) -> bytes:
+        return self._post(self.query_url, query, "application/sparql-query", accept, timeout)
+
+    def select(self, query: str, *, bindings: Bindings | None = None) -> list[Row]:
+        """Run a SELECT query."""
+        data = self._query(_bind(query, bindings), JSON_RESULTS)
+        result = pyoxigraph.parse_query_results(data, format=QueryResultsFormat.JSON)
+        if not isinstance(result, QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{name: solution[name] for name in names} for solution in result]
+
+    def ask(self, query: str, *, bindings: Bindings | None = None) -> bool:
+        """Run an ASK query."""
+        result = pyoxigraph.parse_query_results(
+            self._query(_bind(query, bindings), JSON_RESULTS), format=QueryResultsFormat.JSON
+        )
+        if not isinstance(result, QueryBoolean):
+            raise QueryError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, *, bindings: Bindings | None = None) -> list[Triple]:
+        """Run a CONSTRUCT or DESCRIBE query."""
+        data = self._query(_bind(query, bindings), "application/n-triples")
+        return [q.triple for q in pyoxigraph.parse(data, format=RdfFormat.N_TRIPLES)]
+
+    def query_results(
+        self, query: str, media_type: str, *, max_rows: int | None = None, deadline: float | None = None
+    ) -> bytes:
+        """Run any query and return the server's serialisation in ``media_type``."""
+        results_format(media_type)
+        timeout = max(0.1, deadline - time.monotonic()) if deadline is not None else None
+        try:
+            data = self._query(query, media_type, timeout)
+        except StoreError as exc:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise QueryLimitError(
+                    "the query ran past its time limit and was stopped; narrow it or add a LIMIT"
+                ) from exc
+            raise
+        if max_rows is not None and data.count(b"\n") > max_rows + 50:
+            raise QueryLimitError(f"the result has more than {max_rows} rows; add a LIMIT or narrow the query")
+        return data
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL Update (one request, one transaction on the server)."""
+        self._post(self.update_url, update, "application/sparql-update", "*/*")
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
+        """Drop and refill each graph in a single update request, so the server applies it atomically."""
+        operations = []
+        for graph, triples in graphs.items():
+            body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+            # Graph IRIs are our constants; terms are pyoxigraph's escaped N-Triples forms.
+            operations.append(f"DROP SILENT GRAPH <{graph}>")
+            operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        self.update(" ;\n".join(operations))
+
+    def insert(self, graph: str, triples: Iterable[Triple]) -> None:
+        """Add triples to a named graph in one update request."""
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Every quad of the named graphs, or of one."""
+        bindings = {"g": NamedNode(graph)} if graph else None
+        for row in self.select(_QUADS, bindings=bindings):
+            g, s, p, o = row["g"], row["s"], row["p"], row["o"]
+            if isinstance(g, NamedNode) and s is not None and isinstance(p, NamedNode) and o is not None:
+                yield Quad(s, p, o, g)  # type: ignore[arg-type]
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of quads in the named graphs, or in one."""
+        rows = self.select(_COUNT, bindings={"g": NamedNode(graph)} if graph else None)
+        return int(rows[0]["n"].value) if rows and rows[0]["n"] is not None else 0
+
+    def graph_names(self) -> list[str]:
+        """IRIs of the named graphs that hold data."""
+        return [row["g"].value for row in self.select(_GRAPHS) if isinstance(row["g"], NamedNode)]
+
+    def close(self) -> None:
+        """Nothing to release: every call is its own HTTP request."""
