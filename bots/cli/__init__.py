@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from bots.cli import assistant_commands, graph_commands, org_commands, serve_commands, slack_commands
-from bots.cli.app import app
+from bots.cli.app import EXPECTED_ERRORS, app, report
 
 __all__ = ["app", "assistant_commands", "graph_commands", "org_commands", "run", "serve_commands", "slack_commands"]
 
 
 def run() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point; an expected error anywhere becomes one line and exit code 1."""
+    try:
+        app()
+    except EXPECTED_ERRORS as exc:
+        raise SystemExit(report(exc).exit_code) from None

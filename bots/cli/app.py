@@ -43,22 +43,37 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+EXPECTED_ERRORS = (
+    ValidationFailedError,
+    InventoryError,
+    StoreError,
+    RdfFileError,
+    SourceError,
+    DecisionError,
+    SavedQueryError,
+    OSError,
+)
+
+
+def report(exc: BaseException) -> typer.Exit:
+    """Print an expected error (with its per-line details) and return the exit to raise."""
+    if isinstance(exc, ValidationFailedError):
+        for violation in exc.violations:
+            err.print(violation.render(), highlight=False, soft_wrap=True, markup=False)
+    if isinstance(exc, InventoryError):
+        for problem in exc.problems:
+            err.print(problem, highlight=False, soft_wrap=True, markup=False)
+    if isinstance(exc, OSError) and not isinstance(exc, StoreError):
+        return fail(f"{exc.filename or ''} {exc.strerror or exc}".strip())
+    return fail(str(exc))
+
+
 def guarded(action: Callable[[], T]) -> T:
     """Run ``action``, turning the errors we expect into one clear line and exit code 1."""
     try:
         return action()
-    except ValidationFailedError as exc:
-        for violation in exc.violations:
-            err.print(violation.render(), highlight=False, soft_wrap=True, markup=False)
-        raise fail(str(exc)) from None
-    except InventoryError as exc:
-        for problem in exc.problems:
-            err.print(problem, highlight=False, soft_wrap=True, markup=False)
-        raise fail(str(exc)) from None
-    except (StoreError, RdfFileError, SourceError, DecisionError, SavedQueryError) as exc:
-        raise fail(str(exc)) from None
-    except OSError as exc:
-        raise fail(f"{exc.filename or ''} {exc.strerror or exc}".strip()) from None
+    except EXPECTED_ERRORS as exc:
+        raise report(exc) from None
 
 
 @contextmanager

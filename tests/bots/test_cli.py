@@ -121,3 +121,47 @@ def test_store_in_use_is_reported(home: Path) -> None:
         assert "open in another process" in result.stderr
     finally:
         holder.close()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [
+        ("graphml", "<graphml"),
+        ("gexf", "<gexf"),
+        ("oscal", '"catalog"'),
+        ("oscal-mapping", '"mapping-collection"'),
+        ("csv", "control,title"),
+    ],
+)
+def test_export_other_formats(home: Path, tmp_path: Path, fmt: str, marker: str) -> None:
+    target = tmp_path / f"out.{fmt}"
+    result = run_aims(home, "export", "--format", fmt, "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert marker in target.read_text(encoding="utf-8")[:2000]
+
+
+def test_cli_on_a_remote_sparql_server(oxigraph_server: str, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "AIMS_HOME": str(tmp_path / "home"), "AIMS_STORE": oxigraph_server}
+    exe = Path(sys.executable).parent / "aims"
+    subprocess.run([str(exe), "load"], env=env, check=True, capture_output=True, timeout=120)
+    out = subprocess.run(
+        [str(exe), "sparql", CONTROL_COUNT, "-f", "csv"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.stdout.splitlines() == ["n", "38"]
+    bad = subprocess.run(
+        [str(exe), "status"],
+        env={**env, "AIMS_STORE": "http://127.0.0.1:9/query"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 1 and "cannot reach the SPARQL server" in bad.stderr and "Traceback" not in bad.stderr

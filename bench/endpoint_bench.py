@@ -1,0 +1,192 @@
+"""Benchmark: the SPARQL endpoint on a ~1M-triple graph, throughput under 8 clients, and remote vs embedded.
+
+Run: .venv/bin/python bench/endpoint_bench.py [--systems 2400] [--runs 40]
+1. A synthetic organisation (the decisions benchmark's generator) of about one million quads, served by
+   `aims serve`'s app on 127.0.0.1. Per-system saved queries and organisation-wide aggregates are sent
+   through the endpoint (HTTP, SPARQL JSON): p50 / p95. The same SPARQL on rdflib's in-memory graph
+   (same triples), timed in the same run, gives the speed ratio.
+2. Throughput: 8 concurrent clients sending a simple SELECT for 10 s: requests/s and p95.
+3. The same queries on a real Oxigraph server (PyPI `oxigraph`, `--union-default-graph`) through our
+   RemoteStore vs the embedded store: ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+import uvicorn
+from pyoxigraph import Literal, NamedNode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import decisions_bench as synthetic_org  # noqa: E402
+
+from graph.endpoint import EndpointConfig, create_endpoint  # noqa: E402
+from graph.inventory import ORG  # noqa: E402
+from graph.load import OntologyLayout, load_reference  # noqa: E402
+from graph.oxigraph_store import OxigraphStore  # noqa: E402
+from graph.remote_store import RemoteStore  # noqa: E402
+from graph.saved_queries import saved_queries  # noqa: E402
+from graph.settings import DEFAULT_ONTOLOGY_DIR  # noqa: E402
+from graph.soa import CURRENT_FOR_SYSTEM, ROLLUP, controls  # noqa: E402
+from graph.sparql_text import with_inline_values  # noqa: E402
+from graph.validation import to_rdflib  # noqa: E402
+
+SIMPLE = "SELECT ?id WHERE { ?c a <https://w3id.org/aims-graph/ontology#Control> ; <http://www.w3.org/2004/02/skos/core#notation> ?id }"
+
+
+def pct(values: list[float], q: float) -> float:
+    """Inclusive percentile."""
+    return statistics.quantiles(sorted(values), n=100, method="inclusive")[int(q * 100) - 1]
+
+
+def http_query(url: str, query: str) -> float:
+    """Milliseconds for one query through the endpoint."""
+    started = time.perf_counter()
+    request = urllib.request.Request(
+        url + "?" + urlencode({"query": query}), headers={"Accept": "application/sparql-results+json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        reply.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def workload(n_systems: int) -> dict[str, str]:
+    """Per-system and organisation-wide queries, with parameters bound (as the CLI and bots send them)."""
+    system = NamedNode(f"{ORG}systems/synthetic-{n_systems // 2}")
+    by_name = saved_queries()
+    return {
+        "per-system: SoA decisions (system bound)": with_inline_values(CURRENT_FOR_SYSTEM, {"system": system}) or "",
+        "per-system: controls-without-decision": with_inline_values(
+            by_name["controls-without-decision"].text,
+            {"name": Literal(f"Synthetic system {n_systems // 2}")},
+        )
+        or "",
+        "org-wide: roll-up aggregate": ROLLUP,
+        "org-wide: risks-by-source": by_name["risks-by-source"].text,
+        "org-wide: evidence-expiring (30 days)": with_inline_values(
+            by_name["evidence-expiring"].text,
+            {"days": Literal("30", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))},
+        )
+        or "",
+        "org-wide: systems-by-tier-with-open-gaps": by_name["systems-by-tier-with-open-gaps"].text,
+    }
+
+
+def serve(app: object) -> tuple[uvicorn.Server, int]:
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))  # type: ignore[arg-type]
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.02)
+    return server, server.servers[0].sockets[0].getsockname()[1]
+
+
+def main() -> None:
+    """Print Markdown tables."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--systems", type=int, default=2400)
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    store = OxigraphStore(None)
+    load_reference(store, OntologyLayout(DEFAULT_ONTOLOGY_DIR))
+    synthetic_org.CONTROL_IDS[:] = [c for c, _ in controls(store)]
+    triples = {graph: t for graph, t in synthetic_org.synthetic(args.systems)}
+    for name, t in triples.items():
+        store.insert(name, t)
+    size = store.count()
+    in_memory = to_rdflib(q.triple for q in store.quads())
+    server, port = serve(create_endpoint(store, EndpointConfig(timeout_seconds=60, max_rows=1_000_000)))
+    url = f"http://127.0.0.1:{port}/sparql"
+    print(f"| query ({size:,} quads, through the endpoint) | endpoint p50 / p95 | rdflib in-memory median | ratio |")
+    print("|---|---|---|---|")
+    queries = workload(args.systems)
+    for label, query in queries.items():
+        times = [http_query(url, query) for _ in range(args.runs)]
+        rd = []
+        for _ in range(3):
+            started = time.perf_counter()
+            list(in_memory.query(query))
+            rd.append((time.perf_counter() - started) * 1000)
+        ratio = statistics.median(rd) / statistics.median(times)
+        print(
+            f"| {label} | {pct(times, 0.5):.1f} ms / {pct(times, 0.95):.1f} ms | {statistics.median(rd):.0f} ms | {ratio:.0f}x |",
+            flush=True,
+        )
+
+    stop = time.monotonic() + 10
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        while time.monotonic() < stop:
+            ms = http_query(url, SIMPLE)
+            with lock:
+                latencies.append(ms)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(8):
+            pool.submit(client)
+    print()
+    print("| endpoint throughput, simple SELECT, 8 concurrent clients, 10 s | value |")
+    print("|---|---|")
+    print(f"| requests per second | {len(latencies) / 10:.0f} |")
+    print(f"| latency p50 / p95 | {pct(latencies, 0.5):.1f} ms / {pct(latencies, 0.95):.1f} ms |")
+    server.should_exit = True
+
+    with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        oxi_port = probe.getsockname()[1]
+        probe.close()
+        exe = Path(sys.executable).parent / "oxigraph"
+        proc = subprocess.Popen(
+            [str(exe), "serve", "--location", tmp, "--bind", f"127.0.0.1:{oxi_port}", "--union-default-graph"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            remote = RemoteStore(f"http://127.0.0.1:{oxi_port}/query")
+            for _ in range(100):
+                try:
+                    remote.ask("ASK {}")
+                    break
+                except Exception:
+                    time.sleep(0.1)
+            for graph_name, t in triples.items():
+                for i in range(0, len(t), 50_000):
+                    remote.insert(graph_name, t[i : i + 50_000])
+            load_reference(remote, OntologyLayout(DEFAULT_ONTOLOGY_DIR))
+            print()
+            print("| query | embedded median | Oxigraph server via RemoteStore median | ratio |")
+            print("|---|---|---|---|")
+            for label, query in queries.items():
+                emb, rem = [], []
+                for _ in range(max(5, args.runs // 4)):
+                    started = time.perf_counter()
+                    store.select(query)
+                    emb.append((time.perf_counter() - started) * 1000)
+                    started = time.perf_counter()
+                    remote.select(query)
+                    rem.append((time.perf_counter() - started) * 1000)
+                print(
+                    f"| {label} | {statistics.median(emb):.1f} ms | {statistics.median(rem):.1f} ms | {statistics.median(rem) / statistics.median(emb):.1f}x |",
+                    flush=True,
+                )
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
