@@ -1,11 +1,10 @@
-"""The embedded store: bound variables stay values, replacements are all-or-nothing."""
+"""Embedded-store specifics; the shared protocol tests run on both backends in test_store_backends.py."""
 
 from __future__ import annotations
 
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
-from graph.namespaces import ISO
 from graph.oxigraph_store import OxigraphStore
 from graph.store import QueryError
 
@@ -13,27 +12,6 @@ TITLE_OF = (
     "SELECT ?id ?title WHERE { ?node <http://www.w3.org/2004/02/skos/core#notation> ?id ; "
     "<http://www.w3.org/2004/02/skos/core#prefLabel> ?title }"
 )
-
-
-def test_bound_value_finds_a_control(loaded_store: OxigraphStore) -> None:
-    rows = loaded_store.select(TITLE_OF, bindings={"id": Literal("A.6.2.8")})
-    assert [r["title"].value for r in rows] == ["AI system recording of event logs"]  # type: ignore[union-attr]
-
-
-def test_hostile_text_in_a_binding_is_only_a_value(loaded_store: OxigraphStore) -> None:
-    before = loaded_store.count()
-    hostile = '"} ; DROP ALL ; SELECT * WHERE { ?s ?p ?o '
-    assert loaded_store.select(TITLE_OF, bindings={"id": Literal(hostile)}) == []
-    assert loaded_store.count() == before
-
-
-def test_ask_and_construct(loaded_store: OxigraphStore) -> None:
-    assert loaded_store.ask("ASK { ?s ?p ?o }")
-    triples = loaded_store.construct(
-        "CONSTRUCT WHERE { ?node <http://www.w3.org/2004/02/skos/core#broader> ?p }",
-        bindings={"node": NamedNode(ISO + "A.6.2.8")},
-    )
-    assert [t.object for t in triples] == [NamedNode(ISO + "A.6.2")]
 
 
 def test_malformed_query_is_a_query_error(loaded_store: OxigraphStore) -> None:
