@@ -29,8 +29,9 @@ SELECT ?system ?name (MAX(COALESCE(?likelihood * ?impact, 0)) AS ?level) WHERE {
 DECIDED = f"""
 PREFIX aims: <{AIMS}>
 SELECT ?system ?control ?verdict WHERE {{
-  ?decision a aims:Decision ; aims:aboutSystem ?system ; aims:aboutControl ?control ; aims:verdict ?verdict .
-  FILTER NOT EXISTS {{ ?decision aims:supersededBy ?newer }}
+  ?decision aims:aboutSystem ?system ; aims:aboutControl ?control ; aims:verdict ?verdict .
+  OPTIONAL {{ ?decision aims:supersededBy ?newer }}
+  FILTER(!BOUND(?newer))
 }}"""
 
 UNTREATED_RISKS = f"""
