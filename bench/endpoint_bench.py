@@ -107,7 +107,7 @@ def main() -> None:
         store.insert(name, t)
     size = store.count()
     in_memory = to_rdflib(q.triple for q in store.quads())
-    server, port = serve(create_endpoint(store, EndpointConfig(timeout_seconds=60, max_rows=1_000_000)))
+    server, port = serve(create_endpoint(store, EndpointConfig(timeout_seconds=60, max_bytes=500_000_000)))
     url = f"http://127.0.0.1:{port}/sparql"
     print(f"| query ({size:,} quads, through the endpoint) | endpoint p50 / p95 | rdflib in-memory median | ratio |")
     print("|---|---|---|---|")

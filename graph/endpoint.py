@@ -53,7 +53,7 @@ class EndpointConfig:
 
     update_token: str | None = None
     timeout_seconds: float = 10.0
-    max_rows: int = 100_000
+    max_bytes: int = 50_000_000
     workers: int = 8
 
 
@@ -116,7 +116,7 @@ def create_endpoint(store: Store, config: EndpointConfig) -> Starlette:
         deadline = time.monotonic() + config.timeout_seconds
 
         def work() -> bytes:
-            return store.query_results(query, media, max_rows=config.max_rows, deadline=deadline)
+            return store.query_results(query, media, max_bytes=config.max_bytes, deadline=deadline)
 
         running = asyncio.get_running_loop().run_in_executor(pool, work)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 import uuid
@@ -35,6 +36,25 @@ def _substitutions(bindings: Bindings | None) -> dict[Variable, NamedNode | Blan
     if not bindings:
         return None
     return {Variable(name): term for name, term in bindings.items()}
+
+
+class _LimitedBuffer(io.BytesIO):
+    """A byte buffer that refuses to grow past a size or a time limit (the serialiser then stops)."""
+
+    def __init__(self, max_bytes: int | None, deadline: float | None) -> None:
+        super().__init__()
+        self.max_bytes = max_bytes
+        self.deadline = deadline
+        self.problem = ""
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.problem = "the query ran past its time limit and was stopped; narrow it or add a LIMIT"
+        elif self.max_bytes is not None and self.tell() + len(data) > self.max_bytes:
+            self.problem = f"the result is larger than {self.max_bytes:,} bytes; add a LIMIT or narrow the query"
+        if self.problem:
+            raise OSError(self.problem)
+        return super().write(data)
 
 
 def results_format(media_type: str) -> QueryResultsFormat | RdfFormat:
@@ -108,46 +128,31 @@ class OxigraphStore:
         return list(result)
 
     def query_results(
-        self, query: str, media_type: str, *, max_rows: int | None = None, deadline: float | None = None
+        self, query: str, media_type: str, *, max_bytes: int | None = None, deadline: float | None = None
     ) -> bytes:
         """Run any query and serialise the result in the format named by ``media_type``.
 
-        With a cap or a deadline the result is first counted lazily, checking the clock as rows arrive,
-        so a runaway query (a cross product) is stopped instead of filling memory; then it is serialised.
+        The result streams into a buffer that stops it past ``max_bytes`` or ``deadline``, so a runaway
+        query (a cross product) is cut off as its rows arrive, in one pass.
         """
         fmt = results_format(media_type)
-        if max_rows is not None or deadline is not None:
-            self._check_limits(query, max_rows, deadline)
         result = self._query(query, None)
-        if isinstance(result, QueryTriples):
-            if not isinstance(fmt, RdfFormat):
-                raise QueryError(f"{media_type} cannot hold a graph result; ask for Turtle, N-Triples or JSON-LD")
-            return result.serialize(format=fmt) or b""
-        if not isinstance(fmt, QueryResultsFormat):
+        assert isinstance(result, (QuerySolutions, QueryBoolean, QueryTriples))
+        if isinstance(result, QueryTriples) and not isinstance(fmt, RdfFormat):
+            raise QueryError(f"{media_type} cannot hold a graph result; ask for Turtle, N-Triples or JSON-LD")
+        if not isinstance(result, QueryTriples) and not isinstance(fmt, QueryResultsFormat):
             raise QueryError(f"{media_type} cannot hold a SELECT/ASK result; ask for SPARQL JSON, XML, CSV or TSV")
-        assert isinstance(result, (QuerySolutions, QueryBoolean))
-        return result.serialize(format=fmt) or b""
-
-    def _check_limits(self, query: str, max_rows: int | None, deadline: float | None) -> None:
-        result = self._query(query, None)
-        if isinstance(result, QueryBoolean):
-            return
-        assert isinstance(result, (QuerySolutions, QueryTriples))
-        problem = ""
-        late = "the query ran past its time limit and was stopped; narrow it or add a LIMIT"
-        for count, _ in enumerate(result, start=1):
-            if max_rows is not None and count > max_rows:
-                problem = f"the result has more than {max_rows} rows; add a LIMIT or narrow the query"
-                break
-            if deadline is not None and count % 256 == 0 and time.monotonic() > deadline:
-                problem = late
-                break
-        # pyoxigraph results must be dropped on the thread that made them: release before raising.
-        del result
-        if not problem and deadline is not None and time.monotonic() > deadline:
-            problem = late
-        if problem:
-            raise QueryLimitError(problem)
+        sink = _LimitedBuffer(max_bytes, deadline)
+        try:
+            result.serialize(output=sink, format=fmt)  # type: ignore[arg-type]
+        except Exception as exc:
+            if sink.problem:
+                raise QueryLimitError(sink.problem) from None
+            raise QueryError(f"query failed: {exc}") from exc
+        finally:
+            # pyoxigraph results must be dropped on the thread that made them.
+            del result
+        return sink.getvalue()
 
     def update(self, update: str) -> None:
         """Run a SPARQL Update in one transaction."""

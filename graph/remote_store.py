@@ -95,7 +95,7 @@ class RemoteStore:
         return [q.triple for q in pyoxigraph.parse(data, format=RdfFormat.N_TRIPLES)]
 
     def query_results(
-        self, query: str, media_type: str, *, max_rows: int | None = None, deadline: float | None = None
+        self, query: str, media_type: str, *, max_bytes: int | None = None, deadline: float | None = None
     ) -> bytes:
         """Run any query and return the server's serialisation in ``media_type``."""
         results_format(media_type)
@@ -108,8 +108,8 @@ class RemoteStore:
                     "the query ran past its time limit and was stopped; narrow it or add a LIMIT"
                 ) from exc
             raise
-        if max_rows is not None and data.count(b"\n") > max_rows + 50:
-            raise QueryLimitError(f"the result has more than {max_rows} rows; add a LIMIT or narrow the query")
+        if max_bytes is not None and len(data) > max_bytes:
+            raise QueryLimitError(f"the result is larger than {max_bytes:,} bytes; add a LIMIT or narrow the query")
         return data
 
     def update(self, update: str) -> None:

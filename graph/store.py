@@ -57,7 +57,7 @@ class Store(Protocol):
         ...
 
     def query_results(
-        self, query: str, media_type: str, *, max_rows: int | None = None, deadline: float | None = None
+        self, query: str, media_type: str, *, max_bytes: int | None = None, deadline: float | None = None
     ) -> bytes:
         """Run any query and serialise its result in a standard format.
 
@@ -65,7 +65,7 @@ class Store(Protocol):
             query: a SELECT, ASK, CONSTRUCT or DESCRIBE query.
             media_type: ``application/sparql-results+json``, ``...+xml``, ``text/csv`` or
                 ``text/tab-separated-values`` for SELECT/ASK; an RDF media type for graph results.
-            max_rows: refuse (``QueryLimitError``) a result with more rows or triples than this.
+            max_bytes: refuse (``QueryLimitError``) a result whose serialisation is larger than this.
             deadline: ``time.monotonic()`` value after which the query is stopped (``QueryLimitError``).
         """
         ...

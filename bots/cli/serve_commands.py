@@ -17,13 +17,15 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.")] = 10.0,
-    max_rows: Annotated[int, typer.Option("--max-rows", help="Largest result returned.")] = 100_000,
+    max_mb: Annotated[float, typer.Option("--max-result-mb", help="Largest result returned, in MB.")] = 50.0,
 ) -> None:
     """Serve SPARQL at /sparql (read-only unless AIMS_UPDATE_TOKEN is set), /health and a query page at /."""
     import uvicorn
 
     config = EndpointConfig(
-        update_token=os.environ.get("AIMS_UPDATE_TOKEN") or None, timeout_seconds=timeout, max_rows=max_rows
+        update_token=os.environ.get("AIMS_UPDATE_TOKEN") or None,
+        timeout_seconds=timeout,
+        max_bytes=int(max_mb * 1_000_000),
     )
     with opened_store(ctx.obj) as store:
         mode = "updates with the bearer token" if config.update_token else "read-only"

@@ -73,7 +73,7 @@ class Endpoint:
 def endpoint(layout: OntologyLayout) -> Iterator[Endpoint]:
     store = OxigraphStore(None)
     load_reference(store, layout)
-    app = create_endpoint(store, EndpointConfig(update_token=TOKEN, timeout_seconds=2.0, max_rows=50_000))
+    app = create_endpoint(store, EndpointConfig(update_token=TOKEN, timeout_seconds=2.0, max_bytes=2_000_000))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
