@@ -106,14 +106,16 @@ class Assistant:
     def ask(self, question: str, *, system: str | None = None, conversation: Conversation | None = None) -> Answer:
         """Answer ``question``; ``system`` names the asker's AI system; ``conversation`` carries the thread."""
         text = clean(question)
-        answer = self._answer(text, system, conversation)
-        mentioned = [m.id for m in find_ids(text, self.nodes) if not m.known]
-        grounded = ensure_grounded(answer, self.titles, mentioned)
+        mentions = find_ids(text, self.nodes)
+        answer = self._answer(text, mentions, system, conversation)
+        grounded = ensure_grounded(answer, self.titles, [m.id for m in mentions if not m.known])
         if conversation is not None:
             conversation.remember(text, grounded)
         return grounded
 
-    def _answer(self, text: str, system_name: str | None, conversation: Conversation | None) -> Answer:
+    def _answer(
+        self, text: str, mentions: list[IdMention], system_name: str | None, conversation: Conversation | None
+    ) -> Answer:
         if not text:
             return compose.help_text()
         systems = organisation.ai_systems(self.store)
@@ -121,7 +123,6 @@ class Assistant:
         if parsed.intent is Intent.HELP:
             return compose.help_text()
         system = parsed.system or self._named_system(system_name, systems) or self._thread_system(conversation, systems)
-        mentions = find_ids(text, self.nodes)
         unknown = [m.id for m in mentions if not m.known]
         if unknown and not any(m.known for m in mentions):
             suggestions = [self.nodes[i] for i in neighbours(unknown[0], self.nodes)]

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.generations import bump
-from graph.inventory import ORG, ORGANISATION
+from graph.inventory import ORG, ORGANISATION, node_iri
 from graph.namespaces import AIMS, GRAPH_DECISIONS, ISO, PROV, RDF_TYPE, RDFS, SKOS, XSD
 from graph.store import Row, Store, text
 
@@ -203,8 +203,6 @@ def _check(store: Store, request: DecisionRequest) -> tuple[NamedNode, NamedNode
 
 
 def _risk_iris(store: Store, risks: tuple[str, ...]) -> list[NamedNode]:
-    from graph.inventory import node_iri
-
     iris = []
     for risk in risks:
         iri = NamedNode(node_iri("risks", risk))

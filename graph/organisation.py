@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 
 from graph.namespaces import AIMS, DCTERMS, ISO, PROV, RDFS, SKOS
-from graph.store import Store
+from graph.store import Store, text
 
 
 @dataclass(frozen=True)
@@ -91,20 +91,14 @@ SELECT ?control ?title ?url ?valid WHERE {{
 }} ORDER BY ?title"""
 
 
-def _text(term: object) -> str:
-    return term.value if isinstance(term, NamedNode | Literal) else ""
-
-
 def ai_systems(store: Store) -> list[SystemRef]:
     """The organisation's AI systems, by name."""
     collected: dict[str, dict[str, set[str] | str]] = {}
     for row in store.select(SYSTEMS):
-        iri = _text(row["system"])
-        entry = collected.setdefault(
-            iri, {"name": _text(row["name"]), "aliases": set(), "roles": set(), "facts": set()}
-        )
+        iri = text(row["system"])
+        entry = collected.setdefault(iri, {"name": text(row["name"]), "aliases": set(), "roles": set(), "facts": set()})
         for field, var in (("aliases", "alias"), ("roles", "roleLabel"), ("facts", "fact")):
-            value = _text(row[var])
+            value = text(row[var])
             if value:
                 entry[field].add(value)  # type: ignore[union-attr]
     return [
@@ -130,20 +124,20 @@ def current_decision(store: Store, control: str, system_iri: str) -> DecisionRec
     return DecisionRecord(
         control,
         system_iri,
-        _text(row["verdictLabel"]),
-        _text(row["justification"]),
-        _text(row["who"]),
-        _text(row["when"]),
+        text(row["verdictLabel"]),
+        text(row["justification"]),
+        text(row["who"]),
+        text(row["when"]),
     )
 
 
 def decided_controls(store: Store, system_iri: str) -> set[str]:
     """Ids of the controls with a decision in force for the system."""
     rows = store.select(DECIDED_CONTROLS, bindings={"system": NamedNode(system_iri)})
-    return {_text(r["control"]).removeprefix(ISO) for r in rows}
+    return {text(r["control"]).removeprefix(ISO) for r in rows}
 
 
 def recorded_evidence(store: Store, control: str) -> list[EvidenceRecord]:
     """Evidence the organisation recorded for ``control``."""
     rows = store.select(EVIDENCE_FOR, bindings={"control": NamedNode(ISO + control)})
-    return [EvidenceRecord(_text(r["title"]), _text(r["url"]), _text(r["valid"])) for r in rows]
+    return [EvidenceRecord(text(r["title"]), text(r["url"]), text(r["valid"])) for r in rows]
