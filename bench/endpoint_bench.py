@@ -33,16 +33,16 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import decisions_bench as synthetic_org  # noqa: E402
 
+from graph.applicability import COUNTS  # noqa: E402
 from graph.endpoint import EndpointConfig, create_endpoint  # noqa: E402
-from graph.inventory import ORG  # noqa: E402
 from graph.load import OntologyLayout, load_reference  # noqa: E402
+from graph.namespaces import ORG  # noqa: E402
 from graph.oxigraph_store import OxigraphStore  # noqa: E402
 from graph.remote_store import RemoteStore  # noqa: E402
 from graph.saved_queries import saved_queries  # noqa: E402
 from graph.settings import DEFAULT_ONTOLOGY_DIR  # noqa: E402
-from graph.soa import CURRENT_FOR_SYSTEM, ROLLUP, controls  # noqa: E402
+from graph.soa import CURRENT_FOR_SYSTEM, controls  # noqa: E402
 from graph.sparql_text import with_inline_values  # noqa: E402
-from graph.validation import to_rdflib  # noqa: E402
 
 SIMPLE = "SELECT ?id WHERE { ?c a <https://w3id.org/aims-graph/ontology#Control> ; <http://www.w3.org/2004/02/skos/core#notation> ?id }"
 
@@ -74,7 +74,7 @@ def workload(n_systems: int) -> dict[str, str]:
             {"name": Literal(f"Synthetic system {n_systems // 2}")},
         )
         or "",
-        "org-wide: roll-up aggregate": ROLLUP,
+        "org-wide: roll-up counts": COUNTS,
         "org-wide: risks-by-source": by_name["risks-by-source"].text,
         "org-wide: evidence-expiring (30 days)": with_inline_values(
             by_name["evidence-expiring"].text,
@@ -106,7 +106,7 @@ def main() -> None:
     for name, t in triples.items():
         store.insert(name, t)
     size = store.count()
-    in_memory = to_rdflib(q.triple for q in store.quads())
+    in_memory = synthetic_org.rdflib_dataset(store)
     server, port = serve(create_endpoint(store, EndpointConfig(timeout_seconds=60, max_bytes=500_000_000)))
     url = f"http://127.0.0.1:{port}/sparql"
     print(f"| query ({size:,} quads, through the endpoint) | endpoint p50 / p95 | rdflib in-memory median | ratio |")

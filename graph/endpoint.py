@@ -140,7 +140,7 @@ def create_endpoint(store: Store, config: EndpointConfig) -> Starlette:
             await asyncio.get_running_loop().run_in_executor(pool, store.update, update)
         except QueryError as exc:
             return _error(400, str(exc))
-        bump(store)
+        bump(store)  # an arbitrary update may change any concern
         return Response(status_code=204)
 
     async def sparql(request: Request) -> Response:

@@ -2,7 +2,8 @@
 
 Everything is read, type-checked, cross-checked (references, duplicates, control ids) and validated with
 SHACL before the store is touched; any error names file, line and field, and nothing is written. A good
-file replaces the whole inventory graph in one transaction; decisions are never touched.
+file replaces the whole inventory graph in one transaction, together with the applicability matrix
+recomputed for the systems now in scope; decisions are never touched.
 """
 
 from __future__ import annotations
@@ -15,16 +16,28 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from graph.generations import bump
+from graph.applicability import matrix_triples
+from graph.generations import bump, write_lock
 from graph.inventory_check import check_records
 from graph.inventory_files import Record, read_inventory
 from graph.inventory_schema import ORGANISATION_FIELDS, SCHEMA, STAGES, Field
-from graph.namespaces import AIMS, DCTERMS, GRAPH_INVENTORY, GRAPH_STANDARD, ISO, RDF_TYPE, RDFS, SKOS, XSD
+from graph.namespaces import (
+    AIMS,
+    DCTERMS,
+    GRAPH_APPLICABILITY,
+    GRAPH_INVENTORY,
+    GRAPH_STANDARD,
+    ISO,
+    ORG,
+    ORGANISATION,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    XSD,
+)
 from graph.store import Store, text
 from graph.validation import Violation, compact, shacl_violations
 
-ORG = "https://w3id.org/aims-graph/org/"
-ORGANISATION = ORG + "organisation"
 _CLASS = {
     "suppliers": "Supplier",
     "models": "Model",
@@ -224,8 +237,12 @@ def import_inventory(
     step(f"checking {path.name}")
     triples, counts = build_inventory(path, store, (vocabulary, shapes))
     step("writing the inventory graph")
-    store.replace_graphs({GRAPH_INVENTORY: triples})
-    bump(store)
+    system_class = NamedNode(AIMS + "AISystem")
+    systems = [text(t.subject) for t in triples if t.object == system_class and t.predicate.value == RDF_TYPE]
+    with write_lock(store):
+        # The applicability matrix follows the systems in scope, in the same transaction as the inventory.
+        store.replace_graphs({GRAPH_INVENTORY: triples, GRAPH_APPLICABILITY: matrix_triples(store, systems)})
+    bump(store, "inventory", "decisions")
     return InventoryReport(counts, len(triples))
 
 

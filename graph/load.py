@@ -119,7 +119,7 @@ def load_reference(store: Store, layout: OntologyLayout, step: Callable[[str], N
     graphs = read_reference_graphs(layout, step)
     step("writing to the store")
     store.replace_graphs(graphs)
-    bump(store)
+    bump(store, "reference")
     return LoadReport({name: len(triples) for name, triples in graphs.items()}, time.perf_counter() - started)
 
 

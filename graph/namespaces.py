@@ -17,6 +17,10 @@ SH = "http://www.w3.org/ns/shacl#"
 
 RDF_TYPE = RDF + "type"
 
+# The organisation's own nodes (inventory records, decisions, people) and the organisation itself.
+ORG = "https://w3id.org/aims-graph/org/"
+ORGANISATION = ORG + "organisation"
+
 # Named graphs, one per concern (DESIGN.md: the standard is read-only, decisions survive reloads).
 GRAPH_BASE = "https://w3id.org/aims-graph/graph/"
 GRAPH_VOCABULARY = GRAPH_BASE + "vocabulary"
@@ -24,6 +28,8 @@ GRAPH_STANDARD = GRAPH_BASE + "standard"
 GRAPH_CROSSWALKS = GRAPH_BASE + "crosswalks"
 GRAPH_INVENTORY = GRAPH_BASE + "inventory"
 GRAPH_DECISIONS = GRAPH_BASE + "decisions"
+# Derived from the inventory and the decisions (graph.applicability); never edited by hand.
+GRAPH_APPLICABILITY = GRAPH_BASE + "applicability"
 
 # Graphs rebuilt from ontology/ by `aims load`; inventory and decisions are never touched by it.
 REFERENCE_GRAPHS = (GRAPH_VOCABULARY, GRAPH_STANDARD, GRAPH_CROSSWALKS)
@@ -45,3 +51,8 @@ PREFIXES: dict[str, str] = {
 def iso_iri(notation: str) -> str:
     """IRI of the standard's node with this id (``A.6.2.8`` -> ``.../iso42001/2023/A.6.2.8``)."""
     return ISO + notation
+
+
+def control_order(control: str) -> tuple[int, ...]:
+    """Sort key for Annex A ids in the standard's order (``A.9.4`` before ``A.10.2``)."""
+    return tuple(int(p) for p in control.removeprefix("A.").split(".") if p.isdigit())

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
-from graph.namespaces import AIMS, DCTERMS, ISO, PROV, RDFS, SKOS
+from graph.applicability import UNDECIDED, cells_of
+from graph.decisions import current_by_iri
+from graph.namespaces import AIMS, DCTERMS, ISO, RDFS, SKOS
 from graph.store import Store, text
 
 
@@ -59,28 +61,6 @@ SELECT ?system ?name ?alias ?roleLabel ?fact WHERE {{
              ?system ?factProperty true . BIND(STRAFTER(STR(?factProperty), "#") AS ?fact) }}
 }} ORDER BY ?name"""
 
-# The current decision is the one no other decision has superseded.
-CURRENT_DECISION = f"""
-PREFIX aims: <{AIMS}>
-PREFIX prov: <{PROV}>
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-SELECT ?control ?system ?verdictLabel ?justification ?who ?when WHERE {{
-  ?decision a aims:Decision ; aims:aboutControl ?control ; aims:verdict/skos:prefLabel ?verdictLabel ;
-            aims:justification ?justification ; prov:wasAttributedTo ?agent ; prov:generatedAtTime ?when ;
-            aims:aboutSystem ?system .
-  OPTIONAL {{ ?agent rdfs:label ?label }}
-  BIND(COALESCE(?label, STR(?agent)) AS ?who)
-  FILTER NOT EXISTS {{ ?decision aims:supersededBy ?newer }}
-}} ORDER BY DESC(?when)"""
-
-DECIDED_CONTROLS = f"""
-PREFIX aims: <{AIMS}>
-SELECT DISTINCT ?system ?control WHERE {{
-  ?decision a aims:Decision ; aims:aboutControl ?control ; aims:aboutSystem ?system .
-  FILTER NOT EXISTS {{ ?decision aims:supersededBy ?newer }}
-}}"""
-
 EVIDENCE_FOR = f"""
 PREFIX aims: <{AIMS}>
 PREFIX dcterms: <{DCTERMS}>
@@ -115,26 +95,16 @@ def ai_systems(store: Store) -> list[SystemRef]:
 
 def current_decision(store: Store, control: str, system_iri: str) -> DecisionRecord | None:
     """The decision in force for ``control`` on the system, or ``None`` if nobody has decided yet."""
-    rows = store.select(
-        CURRENT_DECISION, bindings={"control": NamedNode(ISO + control), "system": NamedNode(system_iri)}
-    )
-    if not rows:
+    found = current_by_iri(store, control, system_iri)
+    if found is None:
         return None
-    row = rows[0]
-    return DecisionRecord(
-        control,
-        system_iri,
-        text(row["verdictLabel"]),
-        text(row["justification"]),
-        text(row["who"]),
-        text(row["when"]),
-    )
+    return DecisionRecord(control, system_iri, found.verdict, found.justification, found.decided_by, found.decided_at)
 
 
 def decided_controls(store: Store, system_iri: str) -> set[str]:
-    """Ids of the controls with a decision in force for the system."""
-    rows = store.select(DECIDED_CONTROLS, bindings={"system": NamedNode(system_iri)})
-    return {text(r["control"]).removeprefix(ISO) for r in rows}
+    """Ids of the controls with a decision in force for the system (from the applicability matrix)."""
+    cells = cells_of(store, [system_iri]).get(system_iri, {})
+    return {control for control, cell in cells.items() if cell != UNDECIDED}
 
 
 def recorded_evidence(store: Store, control: str) -> list[EvidenceRecord]:

@@ -26,7 +26,7 @@ from pyoxigraph import (
     Store as _OxStore,
 )
 
-from graph.sparql_text import with_inline_values
+from graph.sparql_text import data_update, with_inline_values
 from graph.store import Bindings, QueryError, QueryLimitError, Row, StoreError
 
 _STAGING = "urn:aims:staging:"
@@ -35,7 +35,12 @@ _STAGING = "urn:aims:staging:"
 def _substitutions(bindings: Bindings | None) -> dict[Variable, NamedNode | BlankNode | Literal | Triple] | None:
     if not bindings:
         return None
-    return {Variable(name): term for name, term in bindings.items()}
+    single: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
+        Variable(name): term for name, term in bindings.items() if isinstance(term, NamedNode | BlankNode | Literal)
+    }
+    if len(single) != len(bindings):
+        raise QueryError("a variable bound to several values needs a WHERE group to hold its VALUES block")
+    return single
 
 
 class _LimitedBuffer(io.BytesIO):
@@ -202,6 +207,17 @@ class OxigraphStore:
         try:
             self._store.extend(Quad(t.subject, t.predicate, t.object, target) for t in triples)
         except OSError as exc:
+            raise StoreError(f"writing to the store failed, nothing was changed: {exc}") from exc
+
+    def change(self, remove: Iterable[Quad], add: Iterable[Quad]) -> None:
+        """Remove and add quads with one SPARQL update: ``DELETE DATA`` then ``INSERT DATA``, one transaction."""
+        update = data_update(remove, add)
+        if not update:
+            return
+        try:
+            with self._write_lock:
+                self._store.update(update)
+        except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing to the store failed, nothing was changed: {exc}") from exc
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:

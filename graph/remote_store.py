@@ -18,7 +18,7 @@ import pyoxigraph
 from pyoxigraph import NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Triple
 
 from graph.oxigraph_store import results_format
-from graph.sparql_text import with_inline_values
+from graph.sparql_text import data_update, values_block, with_inline_values
 from graph.store import Bindings, QueryError, QueryLimitError, Row, StoreError
 
 JSON_RESULTS = "application/sparql-results+json"
@@ -42,8 +42,7 @@ def _bind(query: str, bindings: Bindings | None) -> str:
     if inline is not None:
         return inline
     # No WHERE group to open (CONSTRUCT WHERE short form): a trailing VALUES block joins the whole result.
-    names = " ".join(f"?{n}" for n in bindings)
-    return f"{query}\nVALUES ({names}) {{ ({' '.join(str(v) for v in bindings.values())}) }}"
+    return f"{query}\n{values_block(bindings)}"
 
 
 class RemoteStore:
@@ -130,6 +129,12 @@ class RemoteStore:
         """Add triples to a named graph in one update request."""
         body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
         self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+
+    def change(self, remove: Iterable[Quad], add: Iterable[Quad]) -> None:
+        """Remove and add quads in one update request (one transaction on the server)."""
+        update = data_update(remove, add)
+        if update:
+            self.update(update)
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """Every quad of the named graphs, or of one."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from graph.namespaces import ISO
+from graph.namespaces import ISO, control_order
 from graph.settings import DEFAULT_ONTOLOGY_DIR
 from graph.store import Store
 
@@ -59,8 +59,4 @@ def suggestions(store: Store, system_iri: str | None = None) -> list[Suggestion]
             if control is None or system is None or reason is None:
                 continue
             found.append(Suggestion(control.value.removeprefix(ISO), system.value, rule.name, reason.value))
-    return sorted(found, key=lambda s: (s.system, _control_key(s.control), s.rule))
-
-
-def _control_key(control: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in control.removeprefix("A.").split(".") if p.isdigit())
+    return sorted(found, key=lambda s: (s.system, control_order(s.control), s.rule))

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
+from graph.applicability import APPLICABLE, NOT_APPLICABLE, ensure, organisation_cells
 from graph.decisions import system_iri
+from graph.evidence import EvidenceStatus, evidence_for_system, evidence_index
 from graph.generations import cached
-from graph.inventory import ORGANISATION
-from graph.namespaces import AIMS, DCTERMS, ISO, PROV, RDFS, SKOS
+from graph.namespaces import AIMS, GRAPH_APPLICABILITY, ISO, ORGANISATION, PROV, RDFS, SKOS, control_order
 from graph.rules import suggestions
 from graph.store import Row, Store, text
-
-EXPIRING_DAYS = 30
 
 CONTROLS = f"""
 PREFIX aims: <{AIMS}>
@@ -34,53 +33,33 @@ SELECT ?system ?control ?verdict ?type ?justification ?who ?when WHERE {{
   ?decision aims:aboutSystem ?system ; a aims:Decision ; aims:aboutControl ?control ; aims:verdict ?verdict ;
             aims:justificationType ?type ; aims:justification ?justification ; prov:generatedAtTime ?when ;
             prov:wasAttributedTo/rdfs:label ?who .
-  FILTER NOT EXISTS {{ ?decision aims:supersededBy ?newer }}
-}}"""
-
-# Organisation roll-up: how many systems each control is applicable / not applicable to. One aggregate.
-ROLLUP = f"""
-PREFIX aims: <{AIMS}>
-SELECT ?control ?verdict (COUNT(?decision) AS ?n) WHERE {{
-  ?decision aims:aboutControl ?control ; aims:verdict ?verdict .
-  # OPTIONAL + !BOUND rather than FILTER NOT EXISTS: Oxigraph runs it as a lookup per row (1.5x faster).
   OPTIONAL {{ ?decision aims:supersededBy ?newer }}
   FILTER(!BOUND(?newer))
-}} GROUP BY ?control ?verdict"""
-
-# Evidence about one system (run for the system, then for the organisation: two index lookups).
-EVIDENCE_FOR_SYSTEM = f"""
-PREFIX aims: <{AIMS}>
-PREFIX dcterms: <{DCTERMS}>
-SELECT ?system ?control ?evidence ?title ?url ?valid WHERE {{
-  ?evidence aims:supportsSystem ?system .
-  ?evidence aims:supportsControl ?control ; dcterms:title ?title .
-  OPTIONAL {{ ?evidence dcterms:source ?url }}
-  OPTIONAL {{ ?evidence dcterms:valid ?valid }}
-}}"""
-
-EVIDENCE = f"""
-PREFIX aims: <{AIMS}>
-PREFIX dcterms: <{DCTERMS}>
-SELECT ?control ?evidence ?title ?url ?valid ?system WHERE {{
-  ?evidence a aims:Evidence ; aims:supportsControl ?control ; dcterms:title ?title .
-  OPTIONAL {{ ?evidence dcterms:source ?url }}
-  OPTIONAL {{ ?evidence dcterms:valid ?valid }}
-  OPTIONAL {{ ?evidence aims:supportsSystem ?system }}
 }}"""
 
 SYSTEM_COUNT = f"""
 PREFIX aims: <{AIMS}>
 SELECT (COUNT(?system) AS ?n) WHERE {{ ?system a aims:AISystem }}"""
 
+SYSTEM_NAMES = f"""
+PREFIX aims: <{AIMS}>
+PREFIX rdfs: <{RDFS}>
+SELECT ?system ?name WHERE {{ ?system a aims:AISystem ; rdfs:label ?name }}"""
+
+OPEN_PER_SYSTEM = f"""
+PREFIX aims: <{AIMS}>
+SELECT ?system (COUNT(?control) AS ?n) WHERE {{
+  GRAPH <{GRAPH_APPLICABILITY}> {{ ?system aims:undecidedControl ?control }}
+}} GROUP BY ?system"""
+
 
 @dataclass(frozen=True)
-class EvidenceStatus:
-    """One piece of recorded evidence and how fresh it is today."""
+class SoaProgress:
+    """How far the SoA is: systems in scope, (system, control) cells still open, and the least advanced systems."""
 
-    title: str
-    url: str
-    valid_until: str
-    status: str
+    systems: int
+    open_cells: int
+    least_advanced: list[tuple[str, str, int]]  # (IRI, name, open controls), most open first
 
 
 @dataclass(frozen=True)
@@ -99,43 +78,14 @@ class SoaRow:
     evidence: tuple[EvidenceStatus, ...]
 
 
-def freshness(valid_until: str, today: dt.date) -> str:
-    """``current``, ``expiring`` (within 30 days), ``expired`` or ``undated``."""
-    if not valid_until:
-        return "undated"
-    until = dt.date.fromisoformat(valid_until)
-    if until < today:
-        return "expired"
-    return "expiring" if until <= today + dt.timedelta(days=EXPIRING_DAYS) else "current"
-
-
 def controls(store: Store) -> list[tuple[str, str]]:
-    """Annex A controls as (id, title), in the standard's order."""
+    """Annex A controls as (id, title), in the standard's order (cached until the standard is reloaded)."""
+    return cached(store, "controls", lambda: _controls(store), depends_on=("reference",))
+
+
+def _controls(store: Store) -> list[tuple[str, str]]:
     rows = [(text(r["id"]), text(r["title"])) for r in store.select(CONTROLS)]
-    return sorted(rows, key=lambda c: tuple(int(p) for p in c[0][2:].split(".")))
-
-
-def evidence_by_control(store: Store, system: str | None, today: dt.date) -> dict[str, list[EvidenceStatus]]:
-    """Evidence per control that concerns ``system`` (system-specific or organisation-wide); all if None."""
-    found: dict[str, dict[str, EvidenceStatus]] = defaultdict(dict)
-    if system is None:
-        rows = store.select(EVIDENCE)
-    else:
-        rows = [
-            row
-            for about in dict.fromkeys((system, ORGANISATION))
-            for row in store.select(EVIDENCE_FOR_SYSTEM, bindings={"system": NamedNode(about)})
-        ]
-    for row in rows:
-        valid = text(row["valid"]) if row["valid"] is not None else ""
-        item = EvidenceStatus(
-            text(row["title"]),
-            text(row["url"]) if row["url"] is not None else "",
-            valid,
-            freshness(valid, today),
-        )
-        found[text(row["control"]).removeprefix(ISO)][text(row["evidence"])] = item
-    return {c: sorted(items.values(), key=lambda e: e.title) for c, items in found.items()}
+    return sorted(rows, key=lambda c: control_order(c[0]))
 
 
 def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[SoaRow]:
@@ -148,7 +98,7 @@ def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[Soa
     if iri != ORGANISATION:
         for s in suggestions(store, iri):
             fired[s.control].append(f"{s.rule}: {s.reason}")
-    evidence = evidence_by_control(store, iri, today)
+    evidence = evidence_for_system(store, iri, today)
     scope = system or "organisation"
     rows = []
     for control, title in controls(store):
@@ -177,23 +127,19 @@ def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[Soa
 
 
 def soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
-    """The organisation's SoA: applicable if any system (or an organisation-wide decision) says so.
+    """The organisation's SoA: applicable if any system in scope (or an organisation-wide decision) says so.
 
-    The aggregate touches every decision, so the result is cached until the next write to the store.
+    Counts come from the applicability matrix (one index scan, fresh on every call); the evidence list
+    is cached until the next inventory import.
     """
-    return cached(store, ("soa-rollup", today), lambda: _soa_rollup(store, today))
-
-
-def _soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"applicable": 0, "not applicable": 0})
-    for row in store.select(ROLLUP):
-        verdict = "applicable" if text(row["verdict"]).endswith("#Applicable") else "not applicable"
-        counts[text(row["control"]).removeprefix(ISO)][verdict] += int(text(row["n"]))
+    cells = organisation_cells(store)
     total = int(text(store.select(SYSTEM_COUNT)[0]["n"]))
-    evidence = evidence_by_control(store, None, today)
+    evidence = evidence_index(store, today).by_control
     rows = []
     for control, title in controls(store):
-        yes, no = counts[control]["applicable"], counts[control]["not applicable"]
+        organisation_wide = cells.organisation.get(control)
+        yes = cells.count(APPLICABLE, control) + (organisation_wide == APPLICABLE)
+        no = cells.count(NOT_APPLICABLE, control) + (organisation_wide == NOT_APPLICABLE)
         if yes:
             verdict, why = "applicable", f"applicable to {yes} of {total} AI systems or organisation-wide"
         elif no:
@@ -206,3 +152,21 @@ def _soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
             )
         )
     return rows
+
+
+def soa_progress(store: Store, show: int) -> SoaProgress:
+    """Progress of the SoA, naming at most ``show`` systems: those with the most controls still open.
+
+    Reads the open cells of the applicability matrix (one scan of the undecided cells) and the names of
+    the systems shown only, so it stays cheap with 10,000 systems.
+    """
+    ensure(store)
+    open_by_system = {text(r["system"]): int(text(r["n"])) for r in store.select(OPEN_PER_SYSTEM)}
+    total = int(text(store.select(SYSTEM_COUNT)[0]["n"]))
+    if total <= show:
+        rows = store.select(SYSTEM_NAMES)
+    else:
+        chosen = sorted(open_by_system, key=lambda s: -open_by_system[s])[:show]
+        rows = store.select(SYSTEM_NAMES, bindings={"system": [NamedNode(s) for s in chosen]}) if chosen else []
+    named = [(text(r["system"]), text(r["name"]), open_by_system.get(text(r["system"]), 0)) for r in rows]
+    return SoaProgress(total, sum(open_by_system.values()), sorted(named, key=lambda x: (-x[2], x[1]))[:show])

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from graph.store import Bindings
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+
+from graph.store import Bindings, Term
 
 _GROUP_START = re.compile(r"(?i)\b(CONSTRUCT\s+)?(?:WHERE|ASK)\s*\{")
 _IRI = re.compile(r"<[^\s<>]*>")
@@ -54,11 +57,40 @@ def with_inline_values(query: str, bindings: Bindings) -> str | None:
         body = query[match.end() : _group_end(query, match.end())]
         used = [name for name in bindings if re.search(rf"[?$]{re.escape(name)}\b", body)]
         if used:
-            names = " ".join(f"?{name}" for name in used)
-            row = " ".join(str(bindings[name]) for name in used)
-            inserts.append((match.end(), f" VALUES ({names}) {{ ({row}) }} "))
+            inserts.append((match.end(), f" {values_block({name: bindings[name] for name in used})} "))
     if not inserts:
         return None
     for position, block in reversed(inserts):
         query = query[:position] + block + query[position:]
     return query
+
+
+def values_block(bindings: Bindings) -> str:
+    """``VALUES (?a ?b) { ... }``: one row, or one row per term of the variables bound to sequences.
+
+    Variables bound to a single term repeat it on every row; sequences must have equal lengths.
+    """
+    columns: dict[str, list[Term]] = {}
+    for name, value in bindings.items():
+        columns[name] = [value] if isinstance(value, NamedNode | BlankNode | Literal) else list(value)
+    rows = max((len(terms) for terms in columns.values()), default=1)
+    for name, terms in columns.items():
+        if len(terms) == 1:
+            columns[name] = terms * rows
+        elif len(terms) != rows:
+            raise ValueError(f"binding ?{name} has {len(terms)} values; the others have {rows}")
+    names = " ".join(f"?{name}" for name in columns)
+    body = " ".join("(" + " ".join(str(columns[name][i]) for name in columns) + ")" for i in range(rows))
+    return f"VALUES ({names}) {{ {body} }}"
+
+
+def data_update(remove: Iterable[Quad], add: Iterable[Quad]) -> str:
+    """One SPARQL update: ``DELETE DATA`` then ``INSERT DATA``, with every term in its escaped N-Triples form."""
+
+    def block(quads: Iterable[Quad]) -> str:
+        return "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+
+    removed, added = block(remove), block(add)
+    operations = [f"DELETE DATA {{\n{removed}\n}}"] if removed else []
+    operations += [f"INSERT DATA {{\n{added}\n}}"] if added else []
+    return " ;\n".join(operations)

@@ -7,14 +7,15 @@ one protocol request: a query with bound values, an atomic graph replacement, an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol, TypeAlias
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
 Term: TypeAlias = NamedNode | BlankNode | Literal
 Row: TypeAlias = dict[str, Term | None]
-Bindings: TypeAlias = Mapping[str, Term]
+# A variable bound to one term, or to a sequence of terms (one solution each: a multi-row VALUES block).
+Bindings: TypeAlias = Mapping[str, Term | Sequence[Term]]
 
 
 def text(term: object) -> str:
@@ -80,6 +81,10 @@ class Store(Protocol):
 
     def insert(self, graph: str, triples: Iterable[Triple]) -> None:
         """Add triples to a named graph in one transaction."""
+        ...
+
+    def change(self, remove: Iterable[Quad], add: Iterable[Quad]) -> None:
+        """Remove some quads and add others in one transaction (removals first; absent quads are ignored)."""
         ...
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:

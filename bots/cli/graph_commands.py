@@ -12,6 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bots.cli.app import app, err, fail, guarded, opened_store, out
+from graph.applicability import rebuild as rebuild_applicability
 from graph.export import UNITS, ExportFormat, export
 from graph.inventory import import_inventory
 from graph.load import OntologyLayout, load_reference, validate_file
@@ -68,6 +69,9 @@ def load(
             if inventory is not None:
                 vocabulary = guarded(lambda: read_triples(layout.vocabulary))
                 imported = guarded(lambda: import_inventory(inventory, store, vocabulary, layout.shapes, step))
+            else:
+                step("recomputing the applicability matrix")
+                guarded(lambda: rebuild_applicability(store))
         total = store.count()
     for graph, n in report.graphs.items():
         out.print(f"{graph}  {n} triples", highlight=False)

@@ -173,18 +173,18 @@ def proposal_blocks(proposal: dict[str, Any], proposer: str) -> list[Block]:
     ]
 
 
-def home_view(progress: Sequence[tuple[str, int, int, int]], recent: Sequence[str], stale: Sequence[str]) -> Block:
-    """App Home: SoA progress per AI system, recent decisions, stale evidence."""
+def home_view(
+    summary: str, progress: Sequence[tuple[str, int, int, int]], recent: Sequence[str], stale: Sequence[str]
+) -> Block:
+    """App Home: SoA progress (a summary and the systems furthest behind), recent decisions, stale evidence."""
     lines = [
         f"*{name}*: {decided} decided, {suggested} suggested, {open_} open"
         for name, decided, suggested, open_ in progress
     ]
+    text = "\n".join([summary, *lines]) if summary else "No AI systems in the inventory yet."
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Statement of Applicability progress"}},
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": "\n".join(lines) or "No AI systems in the inventory yet."},
-        },
+        {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT]}},
         {"type": "header", "text": {"type": "plain_text", "text": "Recent decisions"}},
         {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(recent) or "No decisions recorded yet."}},
         {"type": "header", "text": {"type": "plain_text", "text": "Stale evidence"}},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -11,8 +12,9 @@ from pyoxigraph import Literal, NamedNode, Triple
 from assistant.answer import Answer, Citation, SuggestedAction, UngroundedAnswerError, ensure_grounded
 from assistant.conversation import Conversation
 from assistant.service import Assistant
+from graph.decisions import DecisionRequest, JustificationType, Verdict, record
 from graph.load import OntologyLayout, load_reference
-from graph.namespaces import AIMS, GRAPH_DECISIONS, GRAPH_INVENTORY, ISO, PROV, RDF_TYPE, RDFS, SKOS
+from graph.namespaces import AIMS, GRAPH_INVENTORY, RDF_TYPE, RDFS, SKOS
 from graph.oxigraph_store import OxigraphStore
 
 CHATBOT = "https://example.org/acme/system/support-chatbot"
@@ -41,22 +43,17 @@ def org_assistant(
             t(CHATBOT, AIMS + "customerFacing", Literal("true", datatype=XSD_BOOL)),
         ],
     )
-    decision = "https://example.org/acme/decision/1"
-    store.insert(
-        GRAPH_DECISIONS,
-        [
-            t(decision, RDF_TYPE, NamedNode(AIMS + "Decision")),
-            t(decision, AIMS + "aboutControl", NamedNode(ISO + "A.10.3")),
-            t(decision, AIMS + "aboutSystem", NamedNode(CHATBOT)),
-            t(decision, AIMS + "verdict", NamedNode(AIMS + "Applicable")),
-            t(decision, AIMS + "justification", Literal("The chatbot runs on a vendor's LLM API.")),
-            t(decision, PROV + "wasAttributedTo", Literal("U024BE7LH")),
-            t(
-                decision,
-                PROV + "generatedAtTime",
-                Literal("2026-07-01T09:00:00Z", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")),
-            ),
-        ],
+    record(
+        store,
+        DecisionRequest(
+            "A.10.3",
+            "Support chatbot",
+            Verdict.APPLICABLE,
+            JustificationType.RISK_TREATMENT,
+            "The chatbot runs on a vendor's LLM API.",
+            "U024BE7LH",
+        ),
+        now=dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC),
     )
     folder = tmp_path_factory.mktemp("org") / "index"
     shutil.copytree(index_dir, folder)

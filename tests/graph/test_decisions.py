@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from graph.applicability import matrix_triples, systems_in_scope
 from graph.decisions import (
     DecisionError,
     DecisionRequest,
@@ -27,7 +28,7 @@ from graph.decisions import (
     record,
 )
 from graph.load import OntologyLayout
-from graph.namespaces import AIMS, GRAPH_DECISIONS, PROV
+from graph.namespaces import AIMS, GRAPH_APPLICABILITY, GRAPH_DECISIONS, PROV
 from graph.oxigraph_store import OxigraphStore
 from graph.rdf_files import read_triples
 from graph.validation import shacl_violations
@@ -206,3 +207,6 @@ def test_writer_killed_mid_batch_leaves_only_whole_decisions(layout: OntologyLay
     assert sum(per_pair.values()) > 3
     data = [q.triple for q in reopened.quads()]
     assert shacl_violations(data, read_triples(layout.vocabulary), layout.shapes) == []
+    # Each decision's cell of the applicability matrix went in with it, or neither did.
+    cells = {(q.subject, q.predicate, q.object) for q in reopened.quads(GRAPH_APPLICABILITY)}
+    assert cells == {(t.subject, t.predicate, t.object) for t in matrix_triples(reopened, systems_in_scope(reopened))}

@@ -16,7 +16,7 @@ from graph.load import OntologyLayout
 from graph.oxigraph_store import OxigraphStore
 from graph.reports import gap_text, soa_csv, soa_json, soa_markdown, soa_xlsx
 from graph.saved_queries import SavedQueryError, run_saved_query, saved_queries
-from graph.soa import soa_for_system, soa_rollup
+from graph.soa import soa_for_system, soa_progress, soa_rollup
 from tests.conftest import example_store
 
 TODAY = dt.date(2026, 11, 25)
@@ -48,6 +48,15 @@ def test_system_soa_shows_verdicts_suggestions_and_evidence_freshness(org: Oxigr
     assert any(s.startswith("customer-facing:") for s in rows["A.8.2"].suggested_by)
     assert rows["A.7.4"].suggested_by and rows["A.7.4"].suggested_by[0].startswith("personal-data:")
     assert rows["A.2.2"].evidence[0].status == "current"  # organisation-wide evidence counts for every system
+
+
+def test_progress_names_the_systems_furthest_behind(org: OxigraphStore) -> None:
+    everyone = soa_progress(org, show=10)
+    assert everyone.systems == 6 and everyone.open_cells == 6 * 38 - 3
+    assert len(everyone.least_advanced) == 6 and everyone.least_advanced[-1][1:] == ("Support chatbot", 36)
+    two = soa_progress(org, show=2)
+    assert [open_ for _, _, open_ in two.least_advanced] == [38, 38]
+    assert "Support chatbot" not in {name for _, name, _ in two.least_advanced}
 
 
 def test_rollup_is_applicable_if_any_system_applies(org: OxigraphStore) -> None:
@@ -121,3 +130,105 @@ def test_saved_query_parameters(org: OxigraphStore) -> None:
         run_saved_query(org, "risks-by-source", {"x": "1"})
     with pytest.raises(SavedQueryError, match="no saved query 'nope'"):
         run_saved_query(org, "nope", {})
+
+
+def test_gap_lines_for_many_systems_match_a_brute_force_count(
+    layout: OntologyLayout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk that finds each line's top risk level and riskiest systems agrees with counting every cell."""
+    import random
+
+    from pyoxigraph import Literal, NamedNode, Triple
+
+    from graph import gap
+    from graph.applicability import rebuild
+    from graph.load import load_reference
+    from graph.namespaces import AIMS, DCTERMS, GRAPH_INVENTORY, ISO, ORG, RDF_TYPE, RDFS, SKOS, XSD
+    from graph.soa import controls
+
+    # Small thresholds, so 60 systems take every path: everyone, listed outright, walked in growing chunks.
+    monkeypatch.setattr(gap, "SMALL_SCOPE", 10)
+    monkeypatch.setattr(gap, "LIST_OUTRIGHT", 5)
+    monkeypatch.setattr(gap, "WALK_FIRST", 2)
+    monkeypatch.setattr(gap, "WALK_SLACK", 0.5)
+    store = OxigraphStore(None)
+    load_reference(store, layout)
+    ids = [c for c, _ in controls(store)]
+    rng = random.Random(11)
+    triples: list[Triple] = []
+    level: dict[str, int] = {}
+    fresh: dict[str, set[str]] = {c: set() for c in ids}
+    integer = NamedNode(XSD + "integer")
+    for i in range(60):
+        name = f"System {rng.randrange(10**6):06d}"
+        system = NamedNode(f"{ORG}systems/s{i}")
+        triples += [
+            Triple(system, NamedNode(RDF_TYPE), NamedNode(AIMS + "AISystem")),
+            Triple(system, NamedNode(RDFS + "label"), Literal(name)),
+        ]
+        level[name] = 0
+        if rng.random() < 0.7:
+            likelihood, impact = rng.randint(1, 5), rng.randint(1, 5)
+            risk = NamedNode(f"{ORG}risks/r{i}")
+            triples += [
+                Triple(risk, NamedNode(RDF_TYPE), NamedNode(AIMS + "Risk")),
+                Triple(risk, NamedNode(SKOS + "notation"), Literal(f"R-{i}")),
+                Triple(risk, NamedNode(DCTERMS + "title"), Literal(f"Risk {i}")),
+                Triple(risk, NamedNode(AIMS + "affectsSystem"), system),
+                Triple(risk, NamedNode(AIMS + "likelihood"), Literal(str(likelihood), datatype=integer)),
+                Triple(risk, NamedNode(AIMS + "impact"), Literal(str(impact), datatype=integer)),
+                Triple(risk, NamedNode(AIMS + "treatment"), Literal("Mitigated.")),
+            ]
+            level[name] = likelihood * impact
+        control = rng.choice(ids[:6])
+        valid = TODAY + dt.timedelta(days=rng.choice([-10, 90]))
+        evidence = NamedNode(f"{ORG}evidence/e{i}")
+        triples += [
+            Triple(evidence, NamedNode(RDF_TYPE), NamedNode(AIMS + "Evidence")),
+            Triple(evidence, NamedNode(DCTERMS + "title"), Literal(f"Evidence {i}")),
+            Triple(evidence, NamedNode(AIMS + "supportsControl"), NamedNode(ISO + control)),
+            Triple(evidence, NamedNode(AIMS + "supportsSystem"), system),
+            Triple(
+                evidence, NamedNode(DCTERMS + "valid"), Literal(valid.isoformat(), datatype=NamedNode(XSD + "date"))
+            ),
+        ]
+        if valid >= TODAY:
+            fresh[control].add(name)
+    store.insert(GRAPH_INVENTORY, triples)
+    rebuild(store)
+    names = sorted(level)
+    riskiest_first = sorted(names, key=lambda n: (-level[n], n))
+    verdicts: dict[str, dict[str, bool]] = {c: {} for c in ids}
+    # Controls decided for no system, a few systems, about half, and nearly all of them.
+    for share, chosen in (
+        (0.0, ids[6:10]),
+        (0.05, ids[10:14]),
+        (0.5, ids[:3] + ids[14:20]),
+        (0.95, ids[3:6] + ids[20:]),
+    ):
+        for control in chosen:
+            for name in names:
+                if rng.random() < share:
+                    verdicts[control][name] = rng.random() < 0.8
+                    verdict = Verdict.APPLICABLE if verdicts[control][name] else Verdict.NOT_APPLICABLE
+                    record(
+                        store,
+                        DecisionRequest(
+                            control, name, verdict, JustificationType.BEST_PRACTICE, "Decided for the test.", "U1"
+                        ),
+                    )
+    lines = {(g.kind, g.subject.split()[0]): g for g in gap_analysis(store, TODAY)}
+    for control in ids:
+        expected = {
+            "no decision": [n for n in riskiest_first if n not in verdicts[control]],
+            "no current evidence": [n for n in riskiest_first if verdicts[control].get(n) and n not in fresh[control]],
+        }
+        for kind, members in expected.items():
+            line = lines.get((kind, control))
+            if not members:
+                assert line is None, (kind, control)
+                continue
+            assert line is not None, (kind, control)
+            shown = ", ".join(members[:5]) + (f" and {len(members) - 5} more" if len(members) > 5 else "")
+            assert (line.systems, line.risk_level) == (len(members), max(level[n] for n in members)), (kind, control)
+            assert f"system(s): {shown}" in line.reason, (kind, control)

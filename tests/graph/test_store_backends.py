@@ -49,6 +49,16 @@ def test_bindings_and_hostile_text(store: Any) -> None:
     assert store.count() == before
 
 
+def test_a_variable_bound_to_several_values_gives_one_solution_each(store: Any) -> None:
+    rows = store.select(TITLE_OF, bindings={"id": [Literal("A.7.4"), Literal("A.2.2"), Literal("no such id")]})
+    assert sorted(r["title"].value for r in rows) == ["AI policy", "Quality of data for AI systems"]
+    policy = next(r["title"] for r in rows if r["title"].value == "AI policy")  # the stored term, language tag and all
+    pairs = store.select(TITLE_OF, bindings={"id": [Literal("A.7.4"), Literal("A.2.2")], "title": [policy, policy]})
+    assert [r["id"].value for r in pairs] == ["A.2.2"]
+    with pytest.raises(ValueError, match="has 2 values; the others have 3"):
+        store.select(TITLE_OF, bindings={"id": [Literal("A.7.4")] * 2, "title": [Literal("x")] * 3})
+
+
 def test_ask_construct_and_results(store: Any) -> None:
     assert store.ask("ASK { ?s ?p ?o }")
     triples = store.construct(

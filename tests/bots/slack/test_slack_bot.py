@@ -223,6 +223,7 @@ def test_home_tab_and_messages_tab(bot: Bot) -> None:
     [publish] = bot.api.wait_for("views.publish")
     home = json.dumps(publish.params["view"])
     assert "Statement of Applicability progress" in home and "Support chatbot" in home
+    assert "6 AI systems; " in home and " system-control pairs open" in home
     bot.event({"type": "app_home_opened", "user": DECIDER, "channel": "D1", "tab": "messages", "event_ts": "2"}, "Ev12")
     [prompts] = bot.api.wait_for("assistant.threads.setSuggestedPrompts")
     assert len(prompts.params["prompts"]) >= 3
