@@ -88,6 +88,11 @@ def test_gap_for_one_system(org: OxigraphStore) -> None:
     assert items[0].kind == "untreated risk" and items[0].subject.startswith("R-002")
     undecided = [g for g in items if g.kind == "no decision"]
     assert len(undecided) == 38 and all(g.systems == 1 for g in undecided)
+    # Only evidence about this system or the whole organisation: not the chatbot's expired logging spec.
+    lapsed = {g.subject for g in items if g.kind.endswith("evidence") and "expir" in g.kind}
+    assert "Chatbot inference logging specification" not in lapsed
+    everyone = {g.subject for g in gap_analysis(org, TODAY) if "expir" in g.kind}
+    assert lapsed < everyone
 
 
 def test_soa_formats(org: OxigraphStore, tmp_path: Path) -> None:
