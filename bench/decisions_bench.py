@@ -30,7 +30,7 @@ import pyoxigraph
 import rdflib
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 
-from graph.applicability import COUNTS
+from graph.applicability import COUNTS, tally_triples
 from graph.decisions import DecisionRequest, JustificationType, Verdict, record
 from graph.gap import gap_analysis
 from graph.inventory import import_inventory
@@ -240,6 +240,7 @@ def synthetic(n_systems: int, seed: int = 7, undecided: float = 0.0) -> list[tup
                 Triple(d, NamedNode(PROV + "generatedAtTime"), stamp),
                 Triple(d, NamedNode(AIMS + "recordedVia"), Literal("cli")),
             ]
+    matrix += tally_triples(matrix, [iso + c for c in CONTROL_IDS])
     return [(GRAPH_INVENTORY, inventory), (GRAPH_DECISIONS, decisions), (GRAPH_APPLICABILITY, matrix)]
 
 

@@ -3,9 +3,10 @@
 A decision is a PROV-O entity: who (``prov:wasAttributedTo``), when (``prov:generatedAtTime``), from
 where (``aims:recordedVia``), what it replaces (``prov:wasRevisionOf``, with ``aims:supersededBy`` on the
 old one so "current" is one lookup). Each write is a single transaction: the new decision's triples, the
-superseded marker and the decision's cell of the applicability matrix (graph.applicability, the only
-triple that is replaced) change together or not at all. Writers in one process take turns per store, so
-two writers never revise the same decision; a caller-supplied key makes retries harmless.
+superseded marker, and the decision's cell of the applicability matrix with its control's tallies
+(graph.applicability, the only triples that are replaced) change together or not at all. Writers in one
+process take turns per store, so two writers never revise the same decision; a caller-supplied key makes
+retries harmless.
 """
 
 from __future__ import annotations
@@ -256,7 +257,12 @@ def record(store: Store, request: DecisionRequest, *, now: dt.datetime | None = 
             existing = store.select(BY_KEY, bindings={"key": Literal(request.key)})
             if existing:
                 decision_iri = text(existing[0]["decision"])
-                found = next(d for d in history_by_iri(store, control, system) if d.iri == decision_iri)
+                found = next((d for d in history_by_iri(store, control, system) if d.iri == decision_iri), None)
+                if found is None:
+                    raise DecisionError(
+                        f"key: {request.key!r} already recorded a decision about another control or system; "
+                        "send a new key for a new decision"
+                    )
                 return RecordResult(found, created=False)
         previous = [
             text(r["decision"]) for r in store.select(CURRENT_OF, bindings={"control": control, "system": system})
@@ -267,8 +273,8 @@ def record(store: Store, request: DecisionRequest, *, now: dt.datetime | None = 
         for old in previous:
             triples.append(Triple(iri, NamedNode(PROV + "wasRevisionOf"), NamedNode(old)))
             triples.append(Triple(NamedNode(old), NamedNode(AIMS + "supersededBy"), iri))
-        # The decision and its cell of the applicability matrix change together or not at all.
-        stale_cell, new_cell = move_cell(system, control, _VERDICT_IRIS[request.verdict])
+        # The decision, its cell of the applicability matrix and the tallies change together or not at all.
+        stale_cell, new_cell = move_cell(store, system, control, _VERDICT_IRIS[request.verdict])
         graph = NamedNode(GRAPH_DECISIONS)
         store.change(stale_cell, [Quad(t.subject, t.predicate, t.object, graph) for t in triples] + new_cell)
         bump(store, "decisions")

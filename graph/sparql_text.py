@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
@@ -47,22 +48,34 @@ def with_inline_values(query: str, bindings: Bindings) -> str | None:
     in their N-Triples form by pyoxigraph, which escapes them, so bound text never becomes query syntax.
     ``CONSTRUCT WHERE`` short forms, which cannot hold ``VALUES``, give None.
     """
-    inserts: list[tuple[int, str]] = []
+    points = _insertion_points(query, tuple(bindings))
+    if not points:
+        return None
+    for position, used in reversed(points):
+        block = values_block({name: bindings[name] for name in used})
+        query = f"{query[:position]} {block} {query[position:]}"
+    return query
+
+
+@lru_cache(maxsize=1024)
+def _insertion_points(query: str, names: tuple[str, ...]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Where each VALUES block goes and which bound names it holds; empty when none is needed or possible.
+
+    Cached: the same few queries run with new values all the time, and scanning a query's braces in
+    Python cost more than Oxigraph took to answer it (0.15 ms of a 0.3 ms rule query).
+    """
+    points: list[tuple[int, tuple[str, ...]]] = []
     for match in _GROUP_START.finditer(query):
         line_start = query.rfind("\n", 0, match.start()) + 1
         if query[line_start : match.start()].lstrip().startswith("#"):
             continue
         if match.group(1):
-            return None
+            return ()
         body = query[match.end() : _group_end(query, match.end())]
-        used = [name for name in bindings if re.search(rf"[?$]{re.escape(name)}\b", body)]
+        used = tuple(name for name in names if re.search(rf"[?$]{re.escape(name)}\b", body))
         if used:
-            inserts.append((match.end(), f" {values_block({name: bindings[name] for name in used})} "))
-    if not inserts:
-        return None
-    for position, block in reversed(inserts):
-        query = query[:position] + block + query[position:]
-    return query
+            points.append((match.end(), used))
+    return tuple(points)
 
 
 def values_block(bindings: Bindings) -> str:

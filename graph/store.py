@@ -91,6 +91,10 @@ class Store(Protocol):
         """Every quad, or those of one named graph."""
         ...
 
+    def present(self, quads: Sequence[Quad]) -> set[Quad]:
+        """Those of ``quads`` that are in the store (membership tests, without a query to build and parse)."""
+        ...
+
     def count(self, graph: str | None = None) -> int:
         """Number of quads in the store or in one named graph."""
         ...

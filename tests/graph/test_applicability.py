@@ -13,7 +13,11 @@ from pyoxigraph import NamedNode, Quad
 
 from graph.applicability import (
     APPLICABLE,
+    CELL_OF_TALLY,
+    CELL_PREDICATES,
+    COUNTS,
     NOT_APPLICABLE,
+    TALLY_OF,
     UNDECIDED,
     cells_of,
     matrix_triples,
@@ -23,7 +27,7 @@ from graph.applicability import (
 from graph.decisions import DecisionRequest, JustificationType, Verdict, record, system_iri
 from graph.inventory import import_inventory
 from graph.load import OntologyLayout
-from graph.namespaces import GRAPH_APPLICABILITY, GRAPH_DECISIONS, ORGANISATION
+from graph.namespaces import GRAPH_APPLICABILITY, GRAPH_DECISIONS, ISO, ORGANISATION
 from graph.rdf_files import read_triples
 from graph.soa import soa_rollup
 from graph.store import text
@@ -51,11 +55,23 @@ def store(layout: OntologyLayout, fresh_store: Callable[[], Any]) -> Any:
     return example_store(layout, store=fresh_store())
 
 
+def cells_only(store: Any) -> set[tuple[str, str, str]]:
+    return {cell for cell in matrix(store) if cell[1] in CELL_PREDICATES}
+
+
+def tallies(store: Any) -> dict[tuple[str, str], int]:
+    return {(c, p): int(n) for c, p, n in matrix(store) if p in CELL_OF_TALLY}
+
+
 def test_import_gives_every_system_one_undecided_cell_per_control(store: Any) -> None:
-    cells = matrix(store)
+    cells = cells_only(store)
     systems = systems_in_scope(store)
     assert len(systems) == 6 and len(cells) == 6 * 38
     assert {p for _, p, _ in cells} == {UNDECIDED}
+    counted = tallies(store)
+    assert len(counted) == 3 * 38 and len(matrix(store)) == len(cells) + len(counted)
+    assert {n for (_, p), n in counted.items() if p == TALLY_OF[UNDECIDED]} == {6}
+    assert {n for (_, p), n in counted.items() if p != TALLY_OF[UNDECIDED]} == {0}
 
 
 def test_decisions_move_cells_in_the_same_write(store: Any) -> None:
@@ -69,7 +85,15 @@ def test_decisions_move_cells_in_the_same_write(store: Any) -> None:
     assert cells_of(store, [ORGANISATION])[ORGANISATION] == {"A.2.2": APPLICABLE}
     counts = organisation_cells(store)
     assert counts.count(UNDECIDED, "A.10.3") == 5 and counts.count(NOT_APPLICABLE, "A.10.3") == 1
+    assert counts.count(APPLICABLE, "A.10.3") == 0  # the first decision's tally moved on with the revision
     assert counts.count(APPLICABLE, "A.2.2") == 0 and counts.organisation == {"A.2.2": APPLICABLE}
+    assert counts.count(UNDECIDED, "A.2.2") == 6  # an organisation-wide decision leaves the systems' cells alone
+    # The tallies say what counting every cell says (the organisation's own cells aside).
+    scanned = {
+        (text(r["cell"]), text(r["control"]).removeprefix(ISO)): int(text(r["n"])) for r in store.select(COUNTS)
+    }
+    scanned[(APPLICABLE, "A.2.2")] -= 1
+    assert +counts.counts == {k: n for k, n in scanned.items() if n}
 
 
 def test_reimport_drops_removed_systems_and_restores_them_with_their_decisions(

@@ -92,6 +92,10 @@ def test_same_key_records_one_decision(store: OxigraphStore) -> None:
     assert first.created and not again.created
     assert again.decision.iri == first.decision.iri
     assert len(history(store, "A.10.3", "Support chatbot")) == 1
+    before = set(store.quads(GRAPH_DECISIONS))
+    with pytest.raises(DecisionError, match="key: 'slack-view-V123' already recorded a decision about another"):
+        record(store, req(control="A.9.2", key="slack-view-V123"))
+    assert set(store.quads(GRAPH_DECISIONS)) == before
 
 
 def test_organisation_wide_decision(store: OxigraphStore) -> None:

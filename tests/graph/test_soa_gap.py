@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from graph.decisions import DecisionRequest, JustificationType, Verdict, record
 from graph.gap import gap_analysis
@@ -17,7 +18,8 @@ from graph.oxigraph_store import OxigraphStore
 from graph.reports import gap_text, soa_csv, soa_json, soa_markdown, soa_xlsx
 from graph.saved_queries import SavedQueryError, run_saved_query, saved_queries
 from graph.soa import soa_for_system, soa_progress, soa_rollup
-from tests.conftest import example_store
+from graph.store import Row, text
+from tests.conftest import EXAMPLE_INVENTORY, example_store
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -135,6 +137,69 @@ def test_saved_query_parameters(org: OxigraphStore) -> None:
         run_saved_query(org, "risks-by-source", {"x": "1"})
     with pytest.raises(SavedQueryError, match="no saved query 'nope'"):
         run_saved_query(org, "nope", {})
+
+
+def _values(rows: list[Row], *names: str) -> list[tuple[str, ...]]:
+    return [tuple(text(r[n]) for n in names) for r in rows]
+
+
+def test_risks_by_source_lists_every_risk_with_its_level_treatment_and_controls(org: OxigraphStore) -> None:
+    _, rows = run_saved_query(org, "risks-by-source", {})
+    listed = [
+        (s, r, lvl, t, frozenset(c.split(", ")))
+        for s, r, lvl, t, c in _values(rows, "source", "risk", "level", "treated", "controls")
+    ]
+    assert listed == [  # by Annex C source, then the biggest risk first
+        ("C.3.3", "R-003", "8", "true", frozenset({"A.6.2.6"})),
+        ("C.3.4", "R-002", "15", "false", frozenset({"A.5.4", "A.7.4"})),
+        ("C.3.4", "R-001", "12", "true", frozenset({"A.6.2.4", "A.8.2"})),
+        ("C.3.5", "R-006", "12", "false", frozenset({"A.6.2.4", "A.9.4"})),
+        ("C.3.6", "R-004", "12", "false", frozenset({"A.10.3"})),
+        ("C.3.7", "R-005", "6", "true", frozenset({"A.10.3", "A.9.2"})),
+    ]
+    titles = {r: t for r, t in _values(rows, "risk", "title")}
+    assert titles["R-004"] == "Vendor model changes without notice"
+    assert all(text(r["sourceTitle"]) for r in rows)
+
+
+def test_systems_by_tier_counts_open_controls_from_the_decisions(org: OxigraphStore) -> None:
+    _, rows = run_saved_query(org, "systems-by-tier-with-open-gaps", {})
+    listed = _values(rows, "tier", "name", "openControls")
+    # The fixture decided two controls for the chatbot and one for the coding assistant.
+    assert [(tier, n) for tier, _, n in listed] == [
+        ("high", "38"),
+        ("limited", "38"),
+        ("limited", "36"),
+        ("minimal", "38"),
+        ("minimal", "38"),
+        ("minimal", "37"),
+    ]
+    assert {name: n for _, name, n in listed} == {
+        "CV screening model": "38",
+        "Document OCR pipeline": "38",
+        "Support chatbot": "36",
+        "Fraud scoring model": "38",
+        "Product recommender": "38",
+        "Internal coding assistant": "37",
+    }
+
+
+@pytest.mark.parametrize("days", [0, 45, 400])
+def test_evidence_expiring_matches_the_inventory_dates(org: OxigraphStore, days: int) -> None:
+    inventory = yaml.safe_load(EXAMPLE_INVENTORY.read_text(encoding="utf-8"))
+    # The query compares with the store's clock (NOW()), so the expectation does too.
+    until = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days)
+    expected = sorted(
+        (str(e["valid_until"]), e["title"], e["owner"], frozenset(e["controls"]))
+        for e in inventory["evidence"]
+        if e["valid_until"] <= until
+    )
+    _, rows = run_saved_query(org, "evidence-expiring", {"days": str(days)})
+    found = [
+        (v, t, o, frozenset(c.split(", "))) for v, t, o, c in _values(rows, "validUntil", "title", "owner", "controls")
+    ]
+    assert [f[0] for f in found] == sorted(f[0] for f in found)  # soonest first
+    assert sorted(found) == expected and expected
 
 
 def test_gap_lines_for_many_systems_match_a_brute_force_count(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from graph.load import OntologyLayout, load_reference
 from graph.namespaces import GRAPH_STANDARD, ISO
@@ -82,3 +82,20 @@ def test_replace_and_insert(store: Any) -> None:
     assert {q.triple for q in store.quads(a)} == {t[0]}
     assert {q.triple for q in store.quads(b)} == {t[1], t[3], t[4]}
     assert {a, b} <= set(store.graph_names())
+
+
+def test_present_answers_membership_for_many_quads_at_once(store: Any) -> None:
+    graph = NamedNode(GRAPH_STANDARD)
+    title = store.select(TITLE_OF, bindings={"id": Literal("A.7.4")})[0]["title"]
+    node, label = NamedNode(ISO + "A.7.4"), NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    held = Quad(node, label, title, graph)
+    asked = [
+        held,
+        Quad(node, label, Literal("Quality of data for AI systems"), graph),  # no language tag: another literal
+        Quad(node, label, title, NamedNode(GRAPH_STANDARD + "-elsewhere")),  # another graph
+        Quad(NamedNode(ISO + "A.7.9"), label, title, graph),
+    ]
+    assert store.present(asked) == {held}
+    many = [Quad(NamedNode(f"{ISO}X.{i}"), label, title, graph) for i in range(4500)] + [held]
+    assert store.present(many) == {held}  # several requests on a remote server
+    assert store.present([]) == set()
