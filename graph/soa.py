@@ -129,7 +129,7 @@ def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[Soa
 def soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
     """The organisation's SoA: applicable if any system in scope (or an organisation-wide decision) says so.
 
-    Counts come from the applicability matrix (one index scan, fresh on every call); the evidence list
+    Counts are the applicability matrix's tallies (114 numbers, fresh on every call); the evidence list
     is cached until the next inventory import.
     """
     cells = organisation_cells(store)

@@ -89,9 +89,7 @@ def test_decisions_move_cells_in_the_same_write(store: Any) -> None:
     assert counts.count(APPLICABLE, "A.2.2") == 0 and counts.organisation == {"A.2.2": APPLICABLE}
     assert counts.count(UNDECIDED, "A.2.2") == 6  # an organisation-wide decision leaves the systems' cells alone
     # The tallies say what counting every cell says (the organisation's own cells aside).
-    scanned = {
-        (text(r["cell"]), text(r["control"]).removeprefix(ISO)): int(text(r["n"])) for r in store.select(COUNTS)
-    }
+    scanned = {(text(r["cell"]), text(r["control"]).removeprefix(ISO)): int(text(r["n"])) for r in store.select(COUNTS)}
     scanned[(APPLICABLE, "A.2.2")] -= 1
     assert +counts.counts == {k: n for k, n in scanned.items() if n}
 
