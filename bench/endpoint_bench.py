@@ -31,7 +31,7 @@ from pyoxigraph import Literal, NamedNode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-import decisions_bench as synthetic_org  # noqa: E402
+import synthetic_org  # noqa: E402
 
 from graph.applicability import COUNTS  # noqa: E402
 from graph.endpoint import EndpointConfig, create_endpoint  # noqa: E402
