@@ -19,7 +19,7 @@ from pyoxigraph import BlankNode, NamedNode, Quad, QueryBoolean, QueryResultsFor
 
 from graph.oxigraph_store import results_format
 from graph.sparql_text import data_update, values_block, with_inline_values
-from graph.store import Bindings, QueryError, QueryLimitError, Row, StoreError, Term
+from graph.store import Bindings, QueryError, QueryLimitError, Row, StoreError, Term, solution_rows
 
 JSON_RESULTS = "application/sparql-results+json"
 _QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -77,9 +77,7 @@ class RemoteStore:
         result = pyoxigraph.parse_query_results(data, format=QueryResultsFormat.JSON)
         if not isinstance(result, QuerySolutions):
             raise QueryError("expected a SELECT query")
-        names = [v.value for v in result.variables]
-        # A solution iterates its values in variable order (None when unbound): 20% faster than by name.
-        return [dict(zip(names, solution, strict=True)) for solution in result]
+        return solution_rows(result)
 
     def ask(self, query: str, *, bindings: Bindings | None = None) -> bool:
         """Run an ASK query."""
@@ -140,7 +138,7 @@ class RemoteStore:
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """Every quad of the named graphs, or of one."""
-        return self.quads_matching({"g": NamedNode(graph)} if graph else {})
+        return self._quads_matching({"g": NamedNode(graph)} if graph else {})
 
     def present(self, quads: Sequence[Quad]) -> set[Quad]:
         """Those of ``quads`` that are on the server: one query per 2,000, the quads as a VALUES block."""
@@ -154,10 +152,10 @@ class RemoteStore:
                     for name, term in (("g", g), ("s", s), ("p", quad.predicate), ("o", o)):
                         columns[name].append(term)
             if columns["g"]:
-                found.update(self.quads_matching(columns))
+                found.update(self._quads_matching(columns))
         return found
 
-    def quads_matching(self, columns: Bindings) -> Iterator[Quad]:
+    def _quads_matching(self, columns: Bindings) -> Iterator[Quad]:
         """The quads of named graphs that match bound ``g``, ``s``, ``p``, ``o`` (any of them, or none)."""
         for row in self.select(_QUADS, bindings=columns):
             g, s, p, o = row["g"], row["s"], row["p"], row["o"]
