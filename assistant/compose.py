@@ -10,21 +10,12 @@ from collections.abc import Mapping, Sequence
 
 from assistant.answer import Answer, Citation, SuggestedAction
 from assistant.documents import CONTAINER_KINDS
-from graph.organisation import DecisionRecord, EvidenceRecord, SystemRef
-from graph.queries import Mapping as CrosswalkMapping
-from graph.queries import Node
-from graph.rules import Suggestion
+from graph.compliance.organisation import DecisionRecord, EvidenceRecord, SystemRef
+from graph.compliance.rules import Suggestion
+from graph.standard import Mapping as CrosswalkMapping
+from graph.standard import Node
+from graph.vocabulary import vocabulary
 
-KIND_NAMES = {
-    "Clause": "clause",
-    "Subclause": "clause",
-    "Annex": "annex",
-    "AnnexSection": "annex section",
-    "ControlObjective": "Annex A objective",
-    "Control": "Annex A control",
-    "AnnexCObjective": "Annex C objective",
-    "RiskSource": "Annex C risk source",
-}
 MAX_LISTED = 12
 
 
@@ -35,7 +26,7 @@ def cite(node: Node) -> Citation:
 
 def heading(node: Node) -> str:
     """``**A.6.2.8 AI system recording of event logs**`` (Annex A control)."""
-    return f"**{node.id} {node.title}** ({KIND_NAMES.get(node.kind, 'part of the standard')})"
+    return f"**{node.id} {node.title}** ({vocabulary().kind_label(node.kind)})"
 
 
 def _decision_actions(node: Node, system: SystemRef | None) -> tuple[SuggestedAction, ...]:

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graph.queries import Node
+from graph.standard import Node
 
 # Kinds that group others; they answer "what is clause 6 about" but should not outrank their members.
 CONTAINER_KINDS = frozenset({"Clause", "Annex", "AnnexSection", "ControlObjective"})

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from graph.organisation import SystemRef
+from graph.compliance.organisation import SystemRef
 
 
 class Intent(StrEnum):

@@ -13,7 +13,7 @@ from assistant.fusion import FusionWeights, reciprocal_rank_fusion
 from assistant.ids import find_ids
 from assistant.index import DenseIndex
 from assistant.lexical import LexicalIndex
-from graph.queries import Node
+from graph.standard import Node
 
 CANDIDATES = 30
 

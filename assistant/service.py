@@ -18,9 +18,10 @@ from assistant.ids import IdMention, find_ids, neighbours
 from assistant.index import UpdateReport, open_index
 from assistant.intents import Intent, ParsedQuestion, link_system, parse
 from assistant.retrieve import Hit, Mode, Retriever
-from graph import organisation, queries, rules
-from graph.organisation import SystemRef
-from graph.queries import Node
+from graph import standard
+from graph.compliance import organisation, rules
+from graph.compliance.organisation import SystemRef
+from graph.standard import Node
 from graph.store import Store
 
 MAX_QUESTION_CHARS = 2000
@@ -79,12 +80,12 @@ class Assistant:
         self.store = store
         self.today = today
         self.encoder = encoder or Encoder(packaged_model_dir())
-        self.nodes: dict[str, Node] = queries.standard_nodes(store)
-        self.mappings = queries.mappings(store)
+        self.nodes: dict[str, Node] = standard.standard_nodes(store)
+        self.mappings = standard.mappings(store)
         self.titles = compose.titles_of(self.nodes)
         docs = documents_for(self.nodes)
         dense, self.index_report = open_index(
-            index_dir, docs, queries.content_fingerprint(store), self.encoder, force=force_index, step=progress
+            index_dir, docs, standard.content_fingerprint(store), self.encoder, force=force_index, step=progress
         )
         self.retriever = Retriever(self.nodes, docs, dense, self.encoder, weights)
         self.controls = sorted(
@@ -112,6 +113,16 @@ class Assistant:
         if conversation is not None:
             conversation.remember(text, grounded)
         return grounded
+
+    def evidence(self, control: str) -> Answer:
+        """The evidence answer for a node of the standard named by id (a "Show evidence" button)."""
+        node = self.nodes.get(control.strip())
+        if node is None:
+            unknown = [control.strip()]
+            answer = compose.unknown_ids(unknown, [self.nodes[i] for i in neighbours(unknown[0], self.nodes)])
+            return ensure_grounded(answer, self.titles, unknown)
+        recorded = organisation.recorded_evidence(self.store, node.id)
+        return ensure_grounded(compose.evidence(node, recorded, self.today().isoformat(), 1.0), self.titles)
 
     def _answer(
         self, text: str, mentions: list[IdMention], system_name: str | None, conversation: Conversation | None

@@ -30,17 +30,17 @@ import rdflib
 from pyoxigraph import NamedNode
 from synthetic_org import CONTROL_IDS, rdflib_dataset, synthetic
 
-from graph.applicability import COUNTS
-from graph.decisions import DecisionRequest, JustificationType, Verdict, record
-from graph.gap import gap_analysis
-from graph.inventory import import_inventory
-from graph.load import OntologyLayout, load_reference
+from graph.compliance.applicability import COUNTS
+from graph.compliance.decisions import DecisionRequest, record
+from graph.compliance.gap import gap_analysis
+from graph.compliance.soa import CURRENT_FOR_SYSTEM, controls, soa_for_system, soa_rollup
+from graph.ingest.load import OntologyLayout, load_reference
+from graph.ingest.rdf_files import read_triples
+from graph.inventory.importer import import_inventory
 from graph.namespaces import AIMS, ORG, PROV, RDFS
-from graph.oxigraph_store import OxigraphStore
-from graph.rdf_files import read_triples
-from graph.saved_queries import run_saved_query, saved_queries
+from graph.queries.saved import run_saved_query, saved_queries
 from graph.settings import DEFAULT_ONTOLOGY_DIR
-from graph.soa import CURRENT_FOR_SYSTEM, controls, soa_for_system, soa_rollup
+from graph.store.embedded import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "ontology/examples/kestrel-finance.yaml"
@@ -93,8 +93,8 @@ def bench_writes(writes: int) -> list[str]:
                 DecisionRequest(
                     ids[i % 38],
                     systems[i % 4],
-                    Verdict.APPLICABLE,
-                    JustificationType.BEST_PRACTICE,
+                    "applicable",
+                    "best-practice",
                     f"Benchmark decision {i}",
                     "U-BENCH",
                 ),
@@ -114,8 +114,8 @@ def bench_writes(writes: int) -> list[str]:
                 DecisionRequest(
                     ids[i % 38],
                     systems[i % 4],
-                    Verdict.APPLICABLE,
-                    JustificationType.BEST_PRACTICE,
+                    "applicable",
+                    "best-practice",
                     f"Concurrent decision {i}",
                     "U-BENCH",
                     key=f"c{i}",
@@ -215,8 +215,8 @@ def bench_scale(n_systems: int, runs: int, undecided: float = 0.0) -> list[str]:
                 DecisionRequest(
                     CONTROL_IDS[i % 38],
                     names[i % len(names)],
-                    Verdict.APPLICABLE,
-                    JustificationType.BEST_PRACTICE,
+                    "applicable",
+                    "best-practice",
                     f"Benchmark decision {i}",
                     "U-BENCH",
                 ),

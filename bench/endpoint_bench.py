@@ -33,16 +33,16 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import synthetic_org  # noqa: E402
 
-from graph.applicability import COUNTS  # noqa: E402
+from graph.compliance.applicability import COUNTS  # noqa: E402
+from graph.compliance.soa import CURRENT_FOR_SYSTEM, controls  # noqa: E402
 from graph.endpoint import EndpointConfig, create_endpoint  # noqa: E402
-from graph.load import OntologyLayout, load_reference  # noqa: E402
+from graph.ingest.load import OntologyLayout, load_reference  # noqa: E402
 from graph.namespaces import ORG  # noqa: E402
-from graph.oxigraph_store import OxigraphStore  # noqa: E402
-from graph.remote_store import RemoteStore  # noqa: E402
-from graph.saved_queries import saved_queries  # noqa: E402
+from graph.queries.saved import saved_queries  # noqa: E402
 from graph.settings import DEFAULT_ONTOLOGY_DIR  # noqa: E402
-from graph.soa import CURRENT_FOR_SYSTEM, controls  # noqa: E402
-from graph.sparql_text import with_inline_values  # noqa: E402
+from graph.store.embedded import OxigraphStore  # noqa: E402
+from graph.store.remote import RemoteStore  # noqa: E402
+from graph.store.sparql_text import with_inline_values  # noqa: E402
 
 SIMPLE = "SELECT ?id WHERE { ?c a <https://w3id.org/aims-graph/ontology#Control> ; <http://www.w3.org/2004/02/skos/core#notation> ?id }"
 

@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph.load import OntologyLayout, load_reference
-from graph.oxigraph_store import OxigraphStore
+from graph.ingest.load import OntologyLayout, load_reference
 from graph.settings import DEFAULT_ONTOLOGY_DIR
+from graph.store.embedded import OxigraphStore
 
 
 def time_cli_load(runs: int) -> list[float]:

@@ -21,9 +21,9 @@ from pathlib import Path
 from assistant.evaluate import Question, evaluate, read_questions
 from assistant.retrieve import Mode
 from assistant.service import Assistant
-from graph.load import OntologyLayout, load_reference
-from graph.oxigraph_store import OxigraphStore
+from graph.ingest.load import OntologyLayout, load_reference
 from graph.settings import DEFAULT_ONTOLOGY_DIR
+from graph.store.embedded import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {

@@ -24,7 +24,7 @@ from bots.slack.app import create_app, web_client  # noqa: E402
 from bots.slack.config import SlackConfig  # noqa: E402
 from bots.slack.runner import EVENTS_PATH, asgi_app  # noqa: E402
 from bots.slack.services import SlackServices  # noqa: E402
-from graph.load import OntologyLayout  # noqa: E402
+from graph.ingest.load import OntologyLayout  # noqa: E402
 from graph.settings import DEFAULT_ONTOLOGY_DIR  # noqa: E402
 from tests.bots.slack.conftest import SECRET, Bot, serve  # noqa: E402
 from tests.bots.slack.fake_slack_api import FakeSlackApi  # noqa: E402

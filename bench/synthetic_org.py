@@ -13,7 +13,7 @@ import pyoxigraph
 import rdflib
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 
-from graph.applicability import tally_triples
+from graph.compliance.applicability import tally_triples
 from graph.namespaces import (
     AIMS,
     DCTERMS,
@@ -26,7 +26,7 @@ from graph.namespaces import (
     RDFS,
     XSD,
 )
-from graph.oxigraph_store import OxigraphStore
+from graph.store.embedded import OxigraphStore
 
 # The standard's control ids, filled in by the caller from a loaded store before `synthetic` runs.
 CONTROL_IDS: list[str] = []

@@ -24,9 +24,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from graph.generations import bump
-from graph.saved_queries import saved_queries
+from graph.queries.saved import saved_queries
 from graph.store import QueryError, QueryLimitError, Store
+from graph.store.generations import bump
 
 RESULT_TYPES = {
     "application/sparql-results+json": "application/sparql-results+json",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 AIMS = "https://w3id.org/aims-graph/ontology#"
 ISO = "https://w3id.org/aims-graph/iso42001/2023/"
 EXT = "https://w3id.org/aims-graph/external/"
@@ -28,7 +30,7 @@ GRAPH_STANDARD = GRAPH_BASE + "standard"
 GRAPH_CROSSWALKS = GRAPH_BASE + "crosswalks"
 GRAPH_INVENTORY = GRAPH_BASE + "inventory"
 GRAPH_DECISIONS = GRAPH_BASE + "decisions"
-# Derived from the inventory and the decisions (graph.applicability); never edited by hand.
+# Derived from the inventory and the decisions (graph.compliance.applicability); never edited by hand.
 GRAPH_APPLICABILITY = GRAPH_BASE + "applicability"
 
 # Graphs rebuilt from ontology/ by `aims load`; inventory and decisions are never touched by it.
@@ -56,3 +58,21 @@ def iso_iri(notation: str) -> str:
 def control_order(control: str) -> tuple[int, ...]:
     """Sort key for Annex A ids in the standard's order (``A.9.4`` before ``A.10.2``)."""
     return tuple(int(p) for p in control.removeprefix("A.").split(".") if p.isdigit())
+
+
+def slug(text: str) -> str:
+    """A stable IRI segment from a name (``Support chatbot`` -> ``support-chatbot``)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+
+
+def node_iri(kind: str, key: str) -> str:
+    """IRI of an organisation record of ``kind`` (``systems``, ``risks`` ...) named ``key``."""
+    return f"{ORG}{kind}/{slug(key)}"
+
+
+def compact(iri: str) -> str:
+    """Shorten an IRI with the project prefixes (``iso:A.6.2.8``); leave others whole."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from assistant.service import Assistant
-from graph.load import OntologyLayout, load_reference
-from graph.oxigraph_store import OxigraphStore
-from graph.reference import ReferenceEntry, read_reference
+from graph.ingest.load import OntologyLayout, load_reference
+from graph.ingest.reference import ReferenceEntry, read_reference
 from graph.settings import DEFAULT_ONTOLOGY_DIR
+from graph.store.embedded import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,8 +73,8 @@ EXAMPLE_INVENTORY = ROOT / "ontology" / "examples" / "kestrel-finance.yaml"
 
 def example_store(layout: OntologyLayout, path: Path | None = None, store: Any = None) -> Any:
     """A store (given, in memory, or on disk at ``path``) with the reference graphs and the example organisation."""
-    from graph.inventory import import_inventory
-    from graph.rdf_files import read_triples
+    from graph.ingest.rdf_files import read_triples
+    from graph.inventory.importer import import_inventory
 
     store = store if store is not None else OxigraphStore(path)
     load_reference(store, layout)
@@ -124,7 +124,7 @@ def fresh_store(request: pytest.FixtureRequest) -> Callable[[], Any]:
     """Makes an empty store on each backend: embedded Oxigraph, and a real Oxigraph server over HTTP."""
     if request.param == "embedded":
         return lambda: OxigraphStore(None)
-    from graph.remote_store import RemoteStore
+    from graph.store.remote import RemoteStore
 
     url = request.getfixturevalue("oxigraph_server")
 

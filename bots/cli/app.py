@@ -14,15 +14,15 @@ import typer
 from rich.console import Console
 
 from graph import __version__
-from graph.decisions import DecisionError
-from graph.inventory import InventoryError
-from graph.load import ValidationFailedError
-from graph.located_yaml import SourceError
-from graph.open_store import open_store
-from graph.rdf_files import RdfFileError
-from graph.saved_queries import SavedQueryError
+from graph.compliance.decisions import DecisionError
+from graph.ingest.load import ValidationFailedError
+from graph.ingest.rdf_files import RdfFileError
+from graph.inventory.importer import InventoryError
+from graph.inventory.located_yaml import SourceError
+from graph.queries.saved import SavedQueryError
 from graph.settings import Settings
 from graph.store import Store, StoreError
+from graph.store.factory import open_store
 
 app = typer.Typer(
     name="aims",

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markdown import Markdown
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from bots.cli.app import app, err, fail, guarded, out
-from graph.open_store import open_store
+from bots.cli.output import print_rows
 from graph.settings import Settings
 from graph.store import Store
+from graph.store.factory import open_store
 
 if TYPE_CHECKING:
     from assistant.answer import Answer
@@ -128,17 +128,11 @@ def search(
         results = assistant.search(text, k, Mode(mode.value))
     finally:
         store.close()
-    if as_json:
-        rows = [
-            {"id": r.id, "title": r.title, "kind": r.kind, "score": None if r.score == float("inf") else r.score}
-            for r in results
-        ]
-        out.print_json(json.dumps(rows))
-        return
-    table = Table("id", "title", "kind", "score")
-    for r in results:
-        table.add_row(r.id, r.title, r.kind, "id" if r.score == float("inf") else f"{r.score:.4f}")
-    out.print(table)
+    rows = [
+        {"id": r.id, "title": r.title, "kind": r.kind, "score": None if r.score == float("inf") else round(r.score, 4)}
+        for r in results
+    ]
+    print_rows(out, ["id", "title", "kind", "score"], rows, as_json=as_json)
 
 
 @app.command("eval")

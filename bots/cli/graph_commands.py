@@ -9,17 +9,16 @@ from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from bots.cli.app import app, err, fail, guarded, opened_store, out
-from graph.applicability import rebuild as rebuild_applicability
-from graph.export import UNITS, ExportFormat, export
-from graph.inventory import import_inventory
-from graph.load import OntologyLayout, load_reference, validate_file
-from graph.rdf_files import read_triples
+from bots.cli.output import cell_text, print_rows
+from graph.compliance.applicability import rebuild as rebuild_applicability
+from graph.ingest.load import OntologyLayout, load_reference, validate_file
+from graph.ingest.rdf_files import read_triples
+from graph.inventory.importer import import_inventory
+from graph.publish.export import UNITS, ExportFormat, export
 from graph.settings import Settings
 from graph.store import QueryError, Store
-from graph.validation import compact
 
 
 class SparqlFormat(StrEnum):
@@ -95,13 +94,6 @@ def validate(
     out.print(f"{file}: conforms", highlight=False)
 
 
-def _cell(term: object) -> str:
-    if term is None:
-        return ""
-    value = getattr(term, "value", str(term))
-    return compact(value) if type(term).__name__ == "NamedNode" else str(value)
-
-
 def _print_table(store: Store, query: str) -> None:
     try:
         rows = store.select(query)
@@ -116,13 +108,8 @@ def _print_table(store: Store, query: str) -> None:
                 raise
         sys.stdout.buffer.write(store.query_results(query, _MEDIA_TYPES[SparqlFormat.TTL]))
         return
-    table = Table(show_lines=False)
     names = list(rows[0].keys()) if rows else []
-    for name in names:
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(*(_cell(row[n]) for n in names))
-    out.print(table)
+    print_rows(out, names, [{k: cell_text(v) for k, v in row.items()} for row in rows])
     err.print(f"{len(rows)} row(s)")
 
 
@@ -131,9 +118,11 @@ def sparql(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="A SPARQL 1.1 query; the default graph is the union of all graphs.")],
     fmt: Annotated[SparqlFormat, typer.Option("--format", "-f", help="Output format.")] = SparqlFormat.TABLE,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Run a read-only SPARQL query over the whole graph."""
     settings: Settings = ctx.obj
+    fmt = SparqlFormat.JSON if as_json else fmt
     with opened_store(settings) as store:
         try:
             if fmt is SparqlFormat.TABLE:

@@ -3,44 +3,80 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from bots.cli.app import app, fail, guarded, opened_store, out
-from graph import decisions, reports
-from graph.gap import gap_analysis
-from graph.organisation import ai_systems
-from graph.saved_queries import run_saved_query, saved_queries
+from bots.cli.output import cell_text as _cell
+from bots.cli.output import plain, print_rows
+from graph.compliance import decisions
+from graph.compliance.gap import gap_analysis
+from graph.compliance.organisation import ai_systems
+from graph.compliance.soa import soa_for_system, soa_rollup
+from graph.publish import reports
+from graph.queries.saved import run_saved_query, saved_queries
 from graph.settings import Settings
-from graph.soa import soa_for_system, soa_rollup
-from graph.validation import compact
+from graph.vocabulary import Scheme, VocabularyError, vocabulary
 
 
 @app.command()
-def systems(ctx: typer.Context) -> None:
+def systems(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print name, IRI and aliases as JSON.")] = False,
+) -> None:
     """The organisation's AI systems, one name per line."""
     with opened_store(ctx.obj) as store:
-        for system in guarded(lambda: ai_systems(store)):
-            print(system.name)
+        found = guarded(lambda: ai_systems(store))
+    if as_json:
+        rows = [{"name": s.name, "iri": s.iri, "aliases": list(s.aliases)} for s in found]
+        print_rows(out, ["name", "iri", "aliases"], rows, as_json=True)
+        return
+    for system in found:
+        print(plain(system.name))
+
+
+VERDICTS = vocabulary().scheme("verdicts")
+JUSTIFICATION_TYPES = vocabulary().scheme("justification_types")
+
+
+def _in(scheme: Scheme) -> Callable[[str], str]:
+    """A typer callback accepting only the notations of ``scheme`` (the ontology's values)."""
+
+    def check(value: str) -> str:
+        try:
+            return scheme.get(value).notation
+        except VocabularyError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    return check
 
 
 @app.command()
 def decide(
     ctx: typer.Context,
     control: Annotated[str, typer.Option("--control", "-c", help="Annex A control id, e.g. A.7.4.")],
-    verdict: Annotated[decisions.Verdict, typer.Option("--verdict", help="applicable or not-applicable.")],
-    justification: Annotated[str, typer.Option("--justification", "-j", help="Why (at least 10 characters).")],
+    verdict: Annotated[
+        str, typer.Option("--verdict", callback=_in(VERDICTS), help=" or ".join(VERDICTS.notations()) + ".")
+    ],
+    justification: Annotated[
+        str,
+        typer.Option("--justification", "-j", help=f"Why (at least {vocabulary().min_justification} characters)."),
+    ],
     by: Annotated[str, typer.Option("--by", help="Who decides (a person id, e.g. a Slack user id).")],
     system: Annotated[
         str | None, typer.Option("--system", "-s", help="AI system name; omit for the organisation.")
     ] = None,
     justification_type: Annotated[
-        decisions.JustificationType, typer.Option("--type", help="Kind of justification.")
-    ] = decisions.JustificationType.RISK_TREATMENT,
+        str,
+        typer.Option(
+            "--type",
+            callback=_in(JUSTIFICATION_TYPES),
+            help="Kind of justification: " + ", ".join(JUSTIFICATION_TYPES.notations()) + ".",
+        ),
+    ] = JUSTIFICATION_TYPES.concepts[0].notation,
     risk: Annotated[list[str] | None, typer.Option("--risk", help="Linked risk id (repeatable).")] = None,
     evidence: Annotated[list[str] | None, typer.Option("--evidence", help="Evidence link (repeatable).")] = None,
     key: Annotated[str | None, typer.Option("--key", help="Idempotency key: the same key records once.")] = None,
@@ -76,6 +112,7 @@ def history(
     at: Annotated[
         str | None, typer.Option("--at", help="Show only the decision in force at this date (YYYY-MM-DD).")
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the decisions as JSON.")] = False,
 ) -> None:
     """Every decision for a control on a system, oldest first; --at answers "what did we decide on 1 July?"."""
     with opened_store(ctx.obj) as store:
@@ -88,24 +125,30 @@ def history(
             rows = [found] if found else []
         else:
             rows = guarded(lambda: decisions.history(store, control, system))
-    if not rows:
+    if not rows and not as_json:
         out.print(
             f"no decision for {control} on {system or 'the organisation'}" + (f" as of {at}" if at else ""),
             highlight=False,
+            markup=False,
         )
         return
-    table = Table("when", "verdict", "by", "type", "justification", "current", "via")
-    for d in rows:
-        table.add_row(
-            d.decided_at,
-            d.verdict,
-            d.decided_by,
-            d.justification_type,
-            d.justification,
-            "yes" if d.current else "",
-            d.recorded_via,
-        )
-    out.print(table)
+    print_rows(
+        out,
+        ["when", "verdict", "by", "type", "justification", "current", "via"],
+        [
+            {
+                "when": d.decided_at,
+                "verdict": d.verdict,
+                "by": d.decided_by,
+                "type": d.justification_type,
+                "justification": d.justification,
+                "current": "yes" if d.current else "",
+                "via": d.recorded_via,
+            }
+            for d in rows
+        ],
+        as_json=as_json,
+    )
 
 
 @app.command()
@@ -118,8 +161,10 @@ def soa(
         reports.SoaFormat, typer.Option("--format", "-f", help="csv, md, json or xlsx.")
     ] = reports.SoaFormat.MD,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (required for xlsx).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Statement of Applicability for one AI system, or rolled up for the organisation."""
+    fmt = reports.SoaFormat.JSON if as_json else fmt
     today = dt.date.today()
     with opened_store(ctx.obj) as store:
         rows = guarded(lambda: soa_for_system(store, system, today) if system else soa_rollup(store, today))
@@ -151,7 +196,10 @@ def gap(
     """Prioritised roadmap: missing decisions, missing or stale evidence, untreated risks, each with its reason."""
     with opened_store(ctx.obj) as store:
         items = guarded(lambda: gap_analysis(store, dt.date.today(), system))
-    print(reports.gap_json(items) if as_json else reports.gap_text(items), end="")
+    if as_json:
+        print(reports.gap_json(items), end="")
+    else:
+        print("\n".join(plain(reports.gap_line(g)) for g in items) if items else reports.NO_GAPS)
 
 
 def _parse_params(values: list[str]) -> dict[str, str]:
@@ -174,25 +222,21 @@ def query(
     """Run a saved query from ontology/queries/ (or list them with what each answers)."""
     settings: Settings = ctx.obj
     if name is None:
-        for q in saved_queries().values():
-            params = " ".join(f"--param {p.name}=<{p.type}>" + ("?" if p.optional else "") for p in q.parameters)
-            out.print(f"[bold]{q.name}[/] {params}\n    {q.answers}", highlight=False)
+        listing = [
+            {
+                "name": q.name,
+                "parameters": " ".join(
+                    f"--param {p.name}=<{p.type}>" + ("?" if p.optional else "") for p in q.parameters
+                ),
+                "answers": q.answers,
+            }
+            for q in saved_queries().values()
+        ]
+        print_rows(out, ["name", "parameters", "answers"], listing, as_json=as_json)
         return
     bound = _parse_params(param or [])
     with opened_store(settings) as store:
         saved, rows = guarded(lambda: run_saved_query(store, name, bound))
     names = list(rows[0].keys()) if rows else []
-    values = [
-        {
-            k: (compact(v.value) if type(v).__name__ == "NamedNode" else v.value) if v is not None else ""
-            for k, v in r.items()
-        }
-        for r in rows
-    ]
-    if as_json:
-        print(json.dumps(values, indent=2, ensure_ascii=False))
-        return
-    table = Table(*names, title=saved.answers)
-    for row in values:
-        table.add_row(*(str(row[n]) for n in names))
-    out.print(table)
+    values = [{k: _cell(v) for k, v in r.items()} for r in rows]
+    print_rows(out, names, values, as_json=as_json, title=saved.answers)

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bots.slack.blocks import answer_blocks
+from bots.slack.listeners.views.answer_builder import answer_blocks
 from bots.slack.services import SlackServices
 
 _MENTION = re.compile(r"<@[A-Z0-9]+>")

@@ -1,9 +1,10 @@
-"""Recording decisions from Slack: open the modal, validate the submission, write or propose.
+"""Recording decisions from Slack: open the modal, turn a submission into a request, show refusals.
 
 Only users in ``AIMS_DECIDERS`` record; anyone else gets the same modal as a proposal that a decider
-confirms with one click. The control and system are re-validated against the graph on submit; the
-write is idempotent on the modal's view id (or the proposal message), with the Slack user id and the
-message permalink as provenance.
+confirms with one click. What makes a decision valid is decided by ``graph.compliance.decisions.validate``
+alone; this module only maps each refused field to the modal block that shows it. The write is
+idempotent on the modal's view id (or the proposal message), with the Slack user id and the message
+permalink as provenance.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bots.slack.blocks import MIN_JUSTIFICATION, ORGANISATION, decision_modal, modal_values
+from bots.slack.listeners.views.decision_modal_builder import ORGANISATION, block_of, decision_modal, modal_values
+from bots.slack.mrkdwn import sentence
 from bots.slack.services import SlackServices
-from graph import decisions
-from graph.organisation import ai_systems
-from graph.soa import controls
+from graph.compliance import decisions
+from graph.compliance.organisation import ai_systems
+from graph.compliance.soa import controls
 
 
 def open_decision_modal(
@@ -53,33 +55,24 @@ def read_submission(view: dict[str, Any]) -> tuple[dict[str, str], dict[str, str
     return modal_values(view.get("state", {})), json.loads(view.get("private_metadata") or "{}")
 
 
-def field_errors(services: SlackServices, values: dict[str, str]) -> dict[str, str]:
-    """Errors to show in the modal, by block id (empty when the submission is valid)."""
-    errors = {}
-    if values.get("control") not in dict(controls(services.store)):
-        errors["control"] = "Choose an Annex A control."
-    system = values.get("system") or ORGANISATION
-    if system != ORGANISATION and system not in {s.name for s in ai_systems(services.store)}:
-        errors["system"] = "This AI system is not in the inventory any more."
-    if values.get("verdict") not in {"applicable", "not-applicable"}:
-        errors["verdict"] = "Choose whether the control applies."
-    if values.get("justification_type") not in {t.value for t in decisions.JustificationType}:
-        errors["justification_type"] = "Choose a justification type."
-    if len(values.get("justification", "").strip()) < MIN_JUSTIFICATION:
-        errors["justification"] = f"Say why, in at least {MIN_JUSTIFICATION} characters."
-    return errors
+def modal_errors(errors: tuple[decisions.FieldError, ...] | list[decisions.FieldError]) -> dict[str, str]:
+    """The graph's refusals by modal block id (the first error per block), as sentences."""
+    shown: dict[str, str] = {}
+    for error in errors:
+        shown.setdefault(block_of(error.field), sentence(error.message))
+    return shown
 
 
 def request_from(values: dict[str, str], *, user_id: str, permalink: str, key: str) -> decisions.DecisionRequest:
-    """The graph request for validated modal values."""
+    """The graph request for submitted modal values (validated by the graph, not here)."""
     system = values.get("system") or ORGANISATION
     links = tuple(line.strip() for line in values.get("evidence", "").splitlines() if line.strip())
     return decisions.DecisionRequest(
-        control=values["control"],
+        control=values.get("control", ""),
         system=None if system == ORGANISATION else system,
-        verdict=decisions.Verdict(values["verdict"]),
-        justification_type=decisions.JustificationType(values["justification_type"]),
-        justification=values["justification"].strip(),
+        verdict=values.get("verdict", ""),
+        justification_type=values.get("justification_type", ""),
+        justification=values.get("justification", "").strip(),
         decided_by=user_id,
         recorded_via=permalink or "slack",
         evidence=links,

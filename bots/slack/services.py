@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from assistant.conversation import Conversation
@@ -12,6 +15,7 @@ from graph.store import Store
 
 MAX_THREADS = 2000
 MAX_EVENT_IDS = 5000
+logger = logging.getLogger("aims.slack")
 
 
 @dataclass
@@ -24,6 +28,24 @@ class SlackServices:
     _threads: OrderedDict[tuple[str, str], Conversation] = field(default_factory=OrderedDict)
     _seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _after_ack: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="aims-after-ack")
+    )
+
+    def after_ack(self, work: Callable[[], None]) -> Future[None]:
+        """Run ``work`` once the handler has returned, so Slack gets its answer without waiting for it.
+
+        For follow-ups of a request that was already answered (a confirmation post, a Home refresh);
+        a failure is logged, never raised into the handler.
+        """
+
+        def guarded() -> None:
+            try:
+                work()
+            except Exception:
+                logger.exception("work after the ack failed")
+
+        return self._after_ack.submit(guarded)
 
     def may_decide(self, user_id: str) -> bool:
         """Whether the Slack user may record decisions (``AIMS_DECIDERS``)."""

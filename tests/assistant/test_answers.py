@@ -12,10 +12,10 @@ from pyoxigraph import Literal, NamedNode, Triple
 from assistant.answer import Answer, Citation, SuggestedAction, UngroundedAnswerError, ensure_grounded
 from assistant.conversation import Conversation
 from assistant.service import Assistant
-from graph.decisions import DecisionRequest, JustificationType, Verdict, record
-from graph.load import OntologyLayout, load_reference
+from graph.compliance.decisions import DecisionRequest, record
+from graph.ingest.load import OntologyLayout, load_reference
 from graph.namespaces import AIMS, GRAPH_INVENTORY, RDF_TYPE, RDFS, SKOS
-from graph.oxigraph_store import OxigraphStore
+from graph.store.embedded import OxigraphStore
 
 CHATBOT = "https://example.org/acme/system/support-chatbot"
 XSD_BOOL = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
@@ -48,8 +48,8 @@ def org_assistant(
         DecisionRequest(
             "A.10.3",
             "Support chatbot",
-            Verdict.APPLICABLE,
-            JustificationType.RISK_TREATMENT,
+            "applicable",
+            "risk-treatment",
             "The chatbot runs on a vendor's LLM API.",
             "U024BE7LH",
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.ids import find_ids, neighbours
-from graph.reference import ReferenceEntry
+from graph.ingest.reference import ReferenceEntry
 
 
 @pytest.mark.parametrize(

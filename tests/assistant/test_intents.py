@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.intents import Intent, classify, frameworks_in, link_system, parse
-from graph.organisation import SystemRef
+from graph.compliance.organisation import SystemRef
 
 SYSTEMS = [
     SystemRef("urn:s:chatbot", "Support chatbot", ("support bot", "helpdesk assistant")),

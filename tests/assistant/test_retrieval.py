@@ -14,8 +14,8 @@ from assistant.evaluate import evaluate, read_questions
 from assistant.index import open_index
 from assistant.retrieve import Mode
 from assistant.service import Assistant
-from graph.oxigraph_store import OxigraphStore
-from graph.queries import standard_nodes
+from graph.standard import standard_nodes
+from graph.store.embedded import OxigraphStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

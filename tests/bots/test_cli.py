@@ -112,7 +112,7 @@ def test_version() -> None:
 
 
 def test_store_in_use_is_reported(home: Path) -> None:
-    from graph.oxigraph_store import OxigraphStore
+    from graph.store.embedded import OxigraphStore
 
     holder = OxigraphStore(home / "store")
     try:

@@ -90,5 +90,5 @@ def test_bad_inventory_lists_problems_and_keeps_the_old_one(home: Path, tmp_path
     bad.write_text("systems:\n  - name: Bot\n    purpose: p\n    role: overlord\n", encoding="utf-8")
     result = run_aims(home, "load", "--inventory", str(bad))
     assert result.returncode == 1
-    assert f"{bad}:4: systems[1] (Bot).role: unknown role 'overlord'" in result.stderr
+    assert f"{bad}:4: systems[1] (Bot).role: unknown AI role 'overlord'" in result.stderr
     assert len(run_aims(home, "systems", check=True).stdout.splitlines()) == 6

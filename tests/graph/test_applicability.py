@@ -11,7 +11,7 @@ import pytest
 import yaml
 from pyoxigraph import NamedNode, Quad
 
-from graph.applicability import (
+from graph.compliance.applicability import (
     APPLICABLE,
     CELL_OF_TALLY,
     CELL_PREDICATES,
@@ -24,20 +24,20 @@ from graph.applicability import (
     organisation_cells,
     systems_in_scope,
 )
-from graph.decisions import DecisionRequest, JustificationType, Verdict, record, system_iri
-from graph.inventory import import_inventory
-from graph.load import OntologyLayout
+from graph.compliance.decisions import DecisionRequest, record, system_iri
+from graph.compliance.soa import soa_rollup
+from graph.ingest.load import OntologyLayout
+from graph.ingest.rdf_files import read_triples
+from graph.inventory.importer import import_inventory
 from graph.namespaces import GRAPH_APPLICABILITY, GRAPH_DECISIONS, ISO, ORGANISATION
-from graph.rdf_files import read_triples
-from graph.soa import soa_rollup
 from graph.store import text
 from tests.conftest import EXAMPLE_INVENTORY, example_store
 
 
-def decide(store: Any, control: str, system: str | None, verdict: Verdict = Verdict.APPLICABLE) -> None:
+def decide(store: Any, control: str, system: str | None, verdict: str = "applicable") -> None:
     record(
         store,
-        DecisionRequest(control, system, verdict, JustificationType.BEST_PRACTICE, "A reason long enough.", "U1"),
+        DecisionRequest(control, system, verdict, "best-practice", "A reason long enough.", "U1"),
     )
 
 
@@ -76,7 +76,7 @@ def test_import_gives_every_system_one_undecided_cell_per_control(store: Any) ->
 
 def test_decisions_move_cells_in_the_same_write(store: Any) -> None:
     decide(store, "A.10.3", "Support chatbot")
-    decide(store, "A.10.3", "Support chatbot", Verdict.NOT_APPLICABLE)  # a revision moves the cell again
+    decide(store, "A.10.3", "Support chatbot", "not-applicable")  # a revision moves the cell again
     decide(store, "A.7.4", "CV screening model")
     decide(store, "A.2.2", None)  # organisation-wide
     assert matrix(store) == recomputed(store)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pyoxigraph import NamedNode
 
-from graph.crosswalks import OUTPUT, concept_iri, read_rows, render_turtle
+from graph.ingest.crosswalks import OUTPUT, concept_iri, read_rows, render_turtle
 from graph.namespaces import AIMS, ISO
-from graph.oxigraph_store import OxigraphStore
+from graph.store.embedded import OxigraphStore
 
 MAPPINGS = f"""
 PREFIX aims: <{AIMS}>

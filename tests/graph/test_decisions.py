@@ -16,32 +16,31 @@ from typing import Any
 
 import pytest
 
-from graph.applicability import matrix_triples, systems_in_scope
-from graph.decisions import (
+from graph.compliance.applicability import matrix_triples, systems_in_scope
+from graph.compliance.decisions import (
     DecisionError,
     DecisionRequest,
-    JustificationType,
-    Verdict,
     as_of,
     current,
     history,
     record,
+    validate,
 )
-from graph.load import OntologyLayout
+from graph.ingest.load import OntologyLayout
+from graph.ingest.rdf_files import read_triples
+from graph.ingest.shacl import shacl_violations
 from graph.namespaces import AIMS, GRAPH_APPLICABILITY, GRAPH_DECISIONS, PROV
-from graph.oxigraph_store import OxigraphStore
-from graph.rdf_files import read_triples
-from graph.validation import shacl_violations
+from graph.store.embedded import OxigraphStore
 from tests.conftest import ROOT, example_store
 
 UTC = dt.UTC
 
 
 def req(
-    control: str = "A.10.3", system: str | None = "Support chatbot", verdict: Verdict = Verdict.APPLICABLE, **kw: object
+    control: str = "A.10.3", system: str | None = "Support chatbot", verdict: str = "applicable", **kw: object
 ) -> DecisionRequest:
     fields: dict[str, object] = {
-        "justification_type": JustificationType.RISK_TREATMENT,
+        "justification_type": "risk-treatment",
         "justification": "The chatbot runs on a vendor's LLM API.",
         "decided_by": "U024BE7LH",
     }
@@ -60,8 +59,8 @@ def test_a_new_decision_revises_the_current_one(store: OxigraphStore) -> None:
     second = record(
         store,
         req(
-            verdict=Verdict.NOT_APPLICABLE,
-            justification_type=JustificationType.NOT_RELEVANT,
+            verdict="not-applicable",
+            justification_type="not-relevant",
             justification="We replaced the vendor model with our own.",
         ),
         now=dt.datetime(2026, 8, 1, tzinfo=UTC),
@@ -77,7 +76,7 @@ def test_history_answers_what_we_decided_on_a_date(store: OxigraphStore) -> None
     record(store, req(control="A.9.3"), now=dt.datetime(2026, 6, 1, tzinfo=UTC))
     record(
         store,
-        req(control="A.9.3", verdict=Verdict.NOT_APPLICABLE, justification="Out of scope after the redesign."),
+        req(control="A.9.3", verdict="not-applicable", justification="Out of scope after the redesign."),
         now=dt.datetime(2026, 8, 1, tzinfo=UTC),
     )
     on_first_july = as_of(store, "A.9.3", "Support chatbot", dt.datetime(2026, 7, 1, 23, 59, tzinfo=UTC))
@@ -104,14 +103,26 @@ def test_organisation_wide_decision(store: OxigraphStore) -> None:
     assert current(store, "A.2.2", None) is not None
 
 
+def test_validate_reports_every_field_at_fault_at_once(store: OxigraphStore) -> None:
+    request_ = req(control="A.99", system="Payroll robot", verdict="", justification="short", decided_by="")
+    errors = validate(store, request_)
+    assert [e.field for e in errors] == ["control", "system", "verdict", "justification", "decided_by"]
+    with pytest.raises(DecisionError) as refused:
+        record(store, request_)
+    assert refused.value.errors == tuple(errors)
+    assert validate(store, req()) == []
+
+
 @pytest.mark.parametrize(
     ("request_", "message"),
     [
         (req(control="A.6.2.9"), "control: 'A.6.2.9' is not an Annex A control"),
         (req(control="6.1.2"), "control: '6.1.2' is not an Annex A control"),
         (req(system="Payroll robot"), "system: no AI system called 'Payroll robot'"),
-        (req(justification="   "), "justification: required"),
-        (req(justification="because"), "justification: required, at least 10 characters"),
+        (req(justification="   "), "justification: say why, in at least 10 characters"),
+        (req(justification="because"), "justification: say why, in at least 10 characters"),
+        (req(verdict="maybe"), "verdict: unknown value 'maybe'; expected one of applicable, not-applicable"),
+        (req(justification_type="gut feeling"), "justification_type: unknown value 'gut feeling'"),
         (req(decided_by=" "), "decided_by: required"),
         (req(risks=("R-999",)), "risks: no risk 'R-999'"),
     ],
@@ -127,7 +138,7 @@ def test_invalid_decisions_are_refused_and_nothing_is_written(
 
 def test_written_decisions_conform_to_the_shapes(store: OxigraphStore, layout: OntologyLayout) -> None:
     record(store, req(risks=("R-004",), evidence=("https://grc.example/orion",), key="k"))
-    record(store, req(verdict=Verdict.NOT_APPLICABLE, justification="Switched to our own model last week."))
+    record(store, req(verdict="not-applicable", justification="Switched to our own model last week."))
     data = [q.triple for q in store.quads()]
     assert shacl_violations(data, read_triples(layout.vocabulary), layout.shapes) == []
 
@@ -181,14 +192,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 sys.path.insert(0, sys.argv[2])
-from graph.oxigraph_store import OxigraphStore
-from graph.decisions import DecisionRequest, JustificationType, Verdict, record
+from graph.store.embedded import OxigraphStore
+from graph.compliance.decisions import DecisionRequest, record
 store = OxigraphStore(Path(sys.argv[1]))
 print("ready", flush=True)
 i = 0
 while True:
     control = ["A.10.3", "A.9.2", "A.8.2"][i % 3]
-    record(store, DecisionRequest(control, "Support chatbot", Verdict.APPLICABLE, JustificationType.BEST_PRACTICE,
+    record(store, DecisionRequest(control, "Support chatbot", "applicable", "best-practice",
                                   f"Crash test decision {i}", "U1"))
     i += 1
 """

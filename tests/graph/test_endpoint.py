@@ -20,8 +20,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, XML, SPARQLWrapper
 
 from graph.endpoint import EndpointConfig, create_endpoint, negotiate, query_form
-from graph.load import OntologyLayout, load_reference
-from graph.oxigraph_store import OxigraphStore
+from graph.ingest.load import OntologyLayout, load_reference
+from graph.store.embedded import OxigraphStore
 
 TOKEN = "s3cret-update-token"
 COUNT_CONTROLS = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://w3id.org/aims-graph/ontology#Control> }"

@@ -8,9 +8,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from graph.export import ExportFormat, export, union_triples
-from graph.oxigraph_store import OxigraphStore
-from graph.validation import to_rdflib
+from graph.ingest.shacl import to_rdflib
+from graph.publish.export import ExportFormat, export, union_triples
+from graph.store.embedded import OxigraphStore
 
 RDFLIB_FORMATS = {ExportFormat.TURTLE: "turtle", ExportFormat.NTRIPLES: "nt", ExportFormat.JSONLD: "json-ld"}
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.export import ExportFormat, export
-from graph.load import OntologyLayout
+from graph.ingest.load import OntologyLayout
 from graph.namespaces import ISO
-from graph.network import connections, neighbourhood, to_networkx
-from graph.oxigraph_store import OxigraphStore
+from graph.publish.export import ExportFormat, export
+from graph.publish.network import connections, neighbourhood, to_networkx
+from graph.store.embedded import OxigraphStore
 from tests.conftest import example_store
 
 

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from graph.decisions import DecisionRequest, JustificationType, Verdict, record
-from graph.inventory import InventoryError, import_inventory
-from graph.load import OntologyLayout
-from graph.located_yaml import SourceError
+from graph.compliance.decisions import DecisionRequest, record
+from graph.compliance.organisation import ai_systems
+from graph.ingest.load import OntologyLayout
+from graph.ingest.rdf_files import read_triples
+from graph.ingest.shacl import shacl_violations
+from graph.inventory.importer import InventoryError, import_inventory
+from graph.inventory.located_yaml import SourceError
 from graph.namespaces import GRAPH_DECISIONS, GRAPH_INVENTORY
-from graph.organisation import ai_systems
-from graph.oxigraph_store import OxigraphStore
-from graph.rdf_files import read_triples
-from graph.validation import shacl_violations
+from graph.store.embedded import OxigraphStore
 from tests.conftest import EXAMPLE_INVENTORY, example_store
 
 GOOD_SYSTEM = """
@@ -108,9 +108,7 @@ def test_bad_file_names_file_line_field_and_writes_nothing(layout: OntologyLayou
 
 def test_reimport_replaces_inventory_and_keeps_decisions(layout: OntologyLayout, tmp_path: Path) -> None:
     store = example_store(layout)
-    request = DecisionRequest(
-        "A.10.3", "Support chatbot", Verdict.APPLICABLE, JustificationType.RISK_TREATMENT, "Vendor LLM behind it", "U1"
-    )
+    request = DecisionRequest("A.10.3", "Support chatbot", "applicable", "risk-treatment", "Vendor LLM behind it", "U1")
     record(store, request, now=dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
     decisions_before = set(store.quads(GRAPH_DECISIONS))
     path = tmp_path / "small.yaml"

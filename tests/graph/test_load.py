@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
-from graph.load import OntologyLayout, ValidationFailedError, load_reference
+from graph.ingest.load import OntologyLayout, ValidationFailedError, load_reference
+from graph.ingest.rdf_files import RdfFileError
 from graph.namespaces import GRAPH_DECISIONS, GRAPH_STANDARD
-from graph.oxigraph_store import OxigraphStore
-from graph.rdf_files import RdfFileError
+from graph.store.embedded import OxigraphStore
 
 
 def copy_ontology(layout: OntologyLayout, tmp_path: Path) -> OntologyLayout:

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graph.decisions import DecisionRequest, JustificationType, Verdict, record
-from graph.gap import gap_analysis
-from graph.load import OntologyLayout
-from graph.oxigraph_store import OxigraphStore
-from graph.reports import gap_text, soa_csv, soa_json, soa_markdown, soa_xlsx
-from graph.saved_queries import SavedQueryError, run_saved_query, saved_queries
-from graph.soa import soa_for_system, soa_progress, soa_rollup
+from graph.compliance.decisions import DecisionRequest, record
+from graph.compliance.gap import gap_analysis
+from graph.compliance.soa import soa_for_system, soa_progress, soa_rollup
+from graph.ingest.load import OntologyLayout
+from graph.publish.reports import gap_text, soa_csv, soa_json, soa_markdown, soa_xlsx
+from graph.queries.saved import SavedQueryError, run_saved_query, saved_queries
 from graph.store import Row, text
+from graph.store.embedded import OxigraphStore
 from tests.conftest import EXAMPLE_INVENTORY, example_store
 
 TODAY = dt.date(2026, 11, 25)
@@ -29,11 +29,11 @@ def org(layout: OntologyLayout) -> OxigraphStore:
     store: OxigraphStore = example_store(layout)
     when = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
     for control, system, verdict, why in [
-        ("A.10.3", "Support chatbot", Verdict.APPLICABLE, "The chatbot runs on Orion's hosted model."),
-        ("A.6.2.8", "Support chatbot", Verdict.APPLICABLE, "Customer conversations must be traceable."),
-        ("A.7.4", "Internal coding assistant", Verdict.NOT_APPLICABLE, "We neither train nor supply data to it."),
+        ("A.10.3", "Support chatbot", "applicable", "The chatbot runs on Orion's hosted model."),
+        ("A.6.2.8", "Support chatbot", "applicable", "Customer conversations must be traceable."),
+        ("A.7.4", "Internal coding assistant", "not-applicable", "We neither train nor supply data to it."),
     ]:
-        kind = JustificationType.RISK_TREATMENT if verdict is Verdict.APPLICABLE else JustificationType.NOT_RELEVANT
+        kind = "risk-treatment" if verdict == "applicable" else "not-relevant"
         record(store, DecisionRequest(control, system, verdict, kind, why, "U-LEAD"), now=when)
     return store
 
@@ -210,11 +210,11 @@ def test_gap_lines_for_many_systems_match_a_brute_force_count(
 
     from pyoxigraph import Literal, NamedNode, Triple
 
-    from graph import gap
-    from graph.applicability import rebuild
-    from graph.load import load_reference
+    from graph.compliance import gap
+    from graph.compliance.applicability import rebuild
+    from graph.compliance.soa import controls
+    from graph.ingest.load import load_reference
     from graph.namespaces import AIMS, DCTERMS, GRAPH_INVENTORY, ISO, ORG, RDF_TYPE, RDFS, SKOS, XSD
-    from graph.soa import controls
 
     # Small thresholds, so 60 systems take every path: everyone, listed outright, walked in growing chunks.
     monkeypatch.setattr(gap, "SMALL_SCOPE", 10)
@@ -280,12 +280,10 @@ def test_gap_lines_for_many_systems_match_a_brute_force_count(
             for name in names:
                 if rng.random() < share:
                     verdicts[control][name] = rng.random() < 0.8
-                    verdict = Verdict.APPLICABLE if verdicts[control][name] else Verdict.NOT_APPLICABLE
+                    verdict = "applicable" if verdicts[control][name] else "not-applicable"
                     record(
                         store,
-                        DecisionRequest(
-                            control, name, verdict, JustificationType.BEST_PRACTICE, "Decided for the test.", "U1"
-                        ),
+                        DecisionRequest(control, name, verdict, "best-practice", "Decided for the test.", "U1"),
                     )
     lines = {(g.kind, g.subject.split()[0]): g for g in gap_analysis(store, TODAY)}
     for control in ids:

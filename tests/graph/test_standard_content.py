@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from graph.ingest.reference import ReferenceEntry
 from graph.namespaces import AIMS, ISO
-from graph.oxigraph_store import OxigraphStore
-from graph.reference import ReferenceEntry
+from graph.store.embedded import OxigraphStore
 
 NODES = """
 SELECT ?node ?notation ?title WHERE {

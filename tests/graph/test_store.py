@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
-from graph.oxigraph_store import OxigraphStore
 from graph.store import QueryError
+from graph.store.embedded import OxigraphStore
 
 TITLE_OF = (
     "SELECT ?id ?title WHERE { ?node <http://www.w3.org/2004/02/skos/core#notation> ?id ; "
@@ -46,7 +46,7 @@ def test_results_serialise_in_standard_formats(loaded_store: OxigraphStore) -> N
 
 
 def test_inline_values_reach_sub_selects_and_keep_text_inert() -> None:
-    from graph.sparql_text import with_inline_values
+    from graph.store.sparql_text import with_inline_values
 
     query = 'SELECT ?x ?n WHERE { { SELECT ?x WHERE { ?x ?p ?n } } FILTER(?n != "}") }'
     rewritten = with_inline_values(query, {"n": Literal('a"} ; DROP ALL #')})

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
-from graph.load import OntologyLayout, load_reference
+from graph.ingest.load import OntologyLayout, load_reference
 from graph.namespaces import GRAPH_STANDARD, ISO
-from graph.queries import mappings, standard_nodes
+from graph.standard import mappings, standard_nodes
 from graph.store import QueryError
 
 TITLE_OF = (

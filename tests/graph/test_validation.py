@@ -7,7 +7,7 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import SKOS
 
-from graph.load import OntologyLayout, validate_file
+from graph.ingest.load import OntologyLayout, validate_file
 from graph.namespaces import AIMS, ISO
 
 A_6_2_8 = rdflib.URIRef(ISO + "A.6.2.8")

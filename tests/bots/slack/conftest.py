@@ -24,8 +24,8 @@ from bots.slack.app import create_app, web_client
 from bots.slack.config import SlackConfig
 from bots.slack.runner import EVENTS_PATH, asgi_app
 from bots.slack.services import SlackServices
-from graph.load import OntologyLayout
-from graph.oxigraph_store import OxigraphStore
+from graph.ingest.load import OntologyLayout
+from graph.store.embedded import OxigraphStore
 from tests.bots.slack.fake_slack_api import FakeSlackApi
 from tests.conftest import example_store
 

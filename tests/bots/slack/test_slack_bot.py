@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from graph.decisions import history
+from graph.compliance.decisions import history
 from tests.bots.slack.conftest import DECIDER, EMPLOYEE, Bot
 from tests.bots.slack.fake_slack_api import Failure
 

@@ -15,7 +15,7 @@ from assistant.service import Assistant
 from bots.slack.app import create_app, web_client
 from bots.slack.config import SlackConfig
 from bots.slack.services import SlackServices
-from graph.oxigraph_store import OxigraphStore
+from graph.store.embedded import OxigraphStore
 from tests.bots.slack.fake_slack_api import FakeSlackApi
 
 ENVELOPE = {

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bots.slack.decision_flow import request_from
 from bots.slack.home import publish_home
 from bots.slack.services import SlackServices
-from graph import decisions
+from graph.compliance import decisions
 
 
 def make_handler(services: SlackServices) -> Any:
@@ -36,13 +36,12 @@ def make_handler(services: SlackServices) -> Any:
         except decisions.DecisionError as exc:
             client.chat_postEphemeral(channel=channel, user=user, text=f"Not recorded: {exc}")
             return
-        verdict = result.decision.verdict
         client.chat_update(
             channel=channel,
             ts=message["ts"],
-            text=f"Decision recorded: {request.control} {verdict}, confirmed by <@{user}>.",
+            text=f"Decision recorded: {request.control} {result.decision.verdict}, confirmed by <@{user}>.",
             blocks=[],
         )
-        publish_home(client, services, user)
+        services.after_ack(lambda: publish_home(client, services, user))
 
     return handle

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bots.slack.blocks import answer_blocks
+from bots.slack.listeners.views.answer_builder import answer_blocks
 from bots.slack.services import SlackServices
 
 
@@ -16,7 +16,7 @@ def make_handler(services: SlackServices) -> Any:
 
     def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        answer = services.assistant.ask(f"what evidence do we need for {action['value']}?")
+        answer = services.assistant.evidence(action["value"])
         channel = body["channel"]["id"]
         message = body.get("message", {})
         thread_ts = message.get("thread_ts") or message.get("ts")

@@ -9,12 +9,13 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from assistant.ids import find_ids
-from bots.slack.blocks import answer_blocks, mrkdwn
 from bots.slack.decision_flow import open_decision_modal
+from bots.slack.listeners.views.answer_builder import answer_blocks
+from bots.slack.listeners.views.report_builder import gap_summary, soa_summary
 from bots.slack.services import SlackServices
-from graph.decisions import DecisionError
-from graph.gap import gap_analysis
-from graph.soa import soa_for_system
+from graph.compliance.decisions import DecisionError
+from graph.compliance.gap import gap_analysis
+from graph.compliance.soa import soa_for_system, tally
 
 USAGE = (
     "*Usage:* `/aims ask <question>` · `/aims decide [control]` · `/aims soa <AI system>` · `/aims gap` · "
@@ -54,17 +55,9 @@ def make_handler(services: SlackServices) -> Any:
             except DecisionError as exc:
                 respond(text=str(exc), response_type="ephemeral")
                 return
-            counts = {
-                v: sum(1 for r in rows if r.verdict == v) for v in ("applicable", "not applicable", "no decision")
-            }
-            summary = f"{counts['applicable']} applicable, {counts['not applicable']} not applicable"
-            lines = [f"*SoA for {rest}*: {summary}, {counts['no decision']} open"]
-            lines += [f"• {r.control} {r.title}: {r.verdict}" for r in rows if r.verdict != "no decision"][:20]
-            respond(text=mrkdwn("\n".join(lines)), response_type="ephemeral")
+            respond(text=soa_summary(rest, rows, tally(rows)), response_type="ephemeral")
         elif verb == "gap":
-            items = gap_analysis(services.store, dt.date.today())[:10]
-            lines = ["*Top of the roadmap*"] + [f"{g.priority}. [{g.kind}] {g.subject}: {g.reason}" for g in items]
-            respond(text=mrkdwn("\n".join(lines)), response_type="ephemeral")
+            respond(text=gap_summary(gap_analysis(services.store, dt.date.today())[:10]), response_type="ephemeral")
         else:
             respond(text=USAGE, response_type="ephemeral")
 

@@ -1,0 +1,8 @@
+"""Compliance logic over the organisation's graph: decisions, applicability, evidence, SoA and gap.
+
+``decisions`` records and reads applicability decisions with PROV-O provenance (validated once, here);
+``applicability`` keeps the derived matrix of what is in force per system and control; ``rules`` runs
+the applicability rules of ``ontology/rules``; ``evidence`` reads evidence and its freshness;
+``organisation`` holds typed reads for the assistant and the bots; ``soa`` and ``gap`` build the
+Statement of Applicability and the prioritised roadmap.
+"""

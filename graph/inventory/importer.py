@@ -1,0 +1,217 @@
+"""Import of the organisation's inventory (YAML or CSV) into the inventory graph.
+
+Everything is read, type-checked, cross-checked (references, duplicates, control ids) and validated with
+SHACL before the store is touched; any error names file, line and field, and nothing is written. A good
+file replaces the whole inventory graph in one transaction, together with the applicability matrix
+recomputed for the systems now in scope; decisions are never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from graph.compliance.applicability import matrix_triples
+from graph.ingest.shacl import Violation, shacl_violations
+from graph.inventory.check import check_records
+from graph.inventory.files import Record, read_inventory
+from graph.inventory.schema import CLASSES, ORGANISATION_FIELDS, SCHEMA, Field
+from graph.namespaces import (
+    AIMS,
+    DCTERMS,
+    GRAPH_APPLICABILITY,
+    GRAPH_INVENTORY,
+    GRAPH_STANDARD,
+    ISO,
+    ORGANISATION,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    XSD,
+    compact,
+    node_iri,
+)
+from graph.store import Store, text
+from graph.store.generations import bump, write_lock
+from graph.vocabulary import vocabulary
+
+# Field -> predicate for the simple (literal or reference) fields; special fields are handled in _triples.
+_PREDICATES = {
+    "name": RDFS + "label",
+    "aliases": SKOS + "altLabel",
+    "purpose": DCTERMS + "description",
+    "description": DCTERMS + "description",
+    "scope": DCTERMS + "description",
+    "owner": AIMS + "owner",
+    "provides": AIMS + "provides",
+    "supplier": AIMS + "suppliedBy",
+    "third_party": AIMS + "thirdParty",
+    "source": DCTERMS + "source",
+    "acquisition": AIMS + "acquisition",
+    "eu_ai_act_tier": AIMS + "euAiActTier",
+    "trains_in_house": AIMS + "trainsInHouse",
+    "uses_third_party": AIMS + "usesThirdPartyModel",
+    "customer_facing": AIMS + "customerFacing",
+    "automation": AIMS + "automationLevel",
+    "human_oversight": AIMS + "humanOversight",
+    "models": AIMS + "usesModel",
+    "datasets": AIMS + "usesDataset",
+    "suppliers": AIMS + "hasSupplier",
+    "id": SKOS + "notation",
+    "title": DCTERMS + "title",
+    "systems": AIMS + "affectsSystem",
+    "likelihood": AIMS + "likelihood",
+    "impact": AIMS + "impact",
+    "risk_source": AIMS + "hasRiskSource",
+    "treatment": AIMS + "treatment",
+    "controls": AIMS + "treatedBy",
+    "url": DCTERMS + "source",
+    "effective": DCTERMS + "issued",
+    "valid_until": DCTERMS + "valid",
+    "sha256": AIMS + "sha256",
+    "role": AIMS + "concernsRole",
+    "personal_data": AIMS + "processesPersonalData",
+    "lifecycle_stage": AIMS + "lifecycleStage",
+}
+# Where one field name means different things for different kinds of record.
+_KIND_PREDICATES = {
+    ("evidence", "controls"): AIMS + "supportsControl",
+    ("evidence", "systems"): AIMS + "supportsSystem",
+    ("datasets", "personal_data"): AIMS + "containsPersonalData",
+}
+
+
+class InventoryError(Exception):
+    """The inventory file is invalid; ``problems`` lists every ``file:line: field: message``."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        super().__init__(f"{path}: {len(problems)} problem(s); nothing was written")
+        self.problems = problems
+
+
+# ----- triples ------------------------------------------------------------------------------------
+
+
+def _literal(value: object) -> Literal:
+    if isinstance(value, bool):
+        return Literal("true" if value else "false", datatype=NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+    if isinstance(value, dt.date):
+        return Literal(value.isoformat(), datatype=NamedNode(XSD + "date"))
+    return Literal(str(value))
+
+
+def _object(kind: str, name: str, value: str, schema: dict[str, Field]) -> NamedNode | Literal:
+    spec = schema[name]
+    if spec.type in {"ref", "refs"} and spec.target:
+        return NamedNode(node_iri(spec.target, value))
+    if spec.type in {"concept", "concepts"} and spec.scheme:
+        concept = vocabulary().scheme(spec.scheme).get(value)
+        return Literal(concept.notation) if spec.as_notation else NamedNode(concept.iri)
+    if spec.type in {"controls", "risk_source"}:
+        return NamedNode(ISO + value)
+    return _literal(value)
+
+
+def _triples(record: Record, values: dict[str, object]) -> list[Triple]:
+    if record.kind == "organisation":
+        subject, schema, cls = NamedNode(ORGANISATION), ORGANISATION_FIELDS, "Organisation"
+    else:
+        subject, schema, cls = NamedNode(node_iri(record.kind, record.key)), SCHEMA[record.kind], CLASSES[record.kind]
+    triples = [Triple(subject, NamedNode(RDF_TYPE), NamedNode(AIMS + cls))]
+    if record.kind == "risks":
+        triples.append(
+            Triple(subject, NamedNode(RDFS + "label"), Literal(f"{record.key} {values.get('title', '')}".strip()))
+        )
+    if record.kind == "evidence":
+        triples.append(Triple(subject, NamedNode(RDFS + "label"), Literal(record.key)))
+        if not values.get("systems"):
+            # Evidence naming no system is about the whole organisation; saying so explicitly keeps
+            # "evidence for this system or the organisation" two index lookups instead of a scan.
+            triples.append(Triple(subject, NamedNode(AIMS + "supportsSystem"), NamedNode(ORGANISATION)))
+    for name, value in values.items():
+        predicate = _KIND_PREDICATES.get((record.kind, name)) or _PREDICATES[name]
+        for item in value if isinstance(value, list) else [value]:
+            triples.append(
+                Triple(
+                    subject,
+                    NamedNode(predicate),
+                    _literal(item)
+                    if isinstance(item, bool | int | dt.date)
+                    else _object(record.kind, name, str(item), schema),
+                )
+            )
+    return triples
+
+
+@dataclass(frozen=True)
+class InventoryReport:
+    """What an import wrote."""
+
+    records: dict[str, int]
+    triples: int
+
+
+def build_inventory(
+    path: Path, store: Store, vocabulary_and_shapes: tuple[list[Triple], Path]
+) -> tuple[list[Triple], dict[str, int]]:
+    """Read and check ``path`` against the standard in ``store``; the triples and counts, or InventoryError."""
+    inventory = read_inventory(path)
+    controls = {text(r["id"]) for r in store.select(_IDS_OF, bindings={"class": NamedNode(AIMS + "Control")})}
+    sources = {text(r["id"]) for r in store.select(_IDS_OF, bindings={"class": NamedNode(AIMS + "RiskSource")})}
+    checker, checked = check_records(inventory, controls, sources)
+    if checker.problems:
+        raise InventoryError(path, sorted(checker.problems, key=_line_of))
+    # The organisation node always exists: organisation-wide decisions and evidence point at it.
+    triples: list[Triple] = [Triple(NamedNode(ORGANISATION), NamedNode(RDF_TYPE), NamedNode(AIMS + "Organisation"))]
+    lines: dict[str, int] = {}
+    for record, values in checked:
+        made = _triples(record, values)
+        lines[text(made[0].subject)] = record.line
+        triples.extend(made)
+    vocabulary, shapes = vocabulary_and_shapes
+    context = [q.triple for q in store.quads(GRAPH_STANDARD)]
+    violations = shacl_violations(triples + context, vocabulary, shapes)
+    own = [v for v in violations if v.focus in lines]
+    if own:
+        raise InventoryError(path, [_render(path, lines, v) for v in own])
+    counts = {kind: sum(1 for r, _ in checked if r.kind == kind) for kind in SCHEMA}
+    return triples, counts
+
+
+def _line_of(problem: str) -> int:
+    parts = problem.split(":")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+def _render(path: Path, lines: dict[str, int], violation: Violation) -> str:
+    where = compact(violation.path) if violation.path else ""
+    return f"{path}:{lines[violation.focus]}: {compact(violation.focus)} {where}: {violation.message}".replace(
+        "  ", " "
+    )
+
+
+def import_inventory(
+    path: Path, store: Store, vocabulary: list[Triple], shapes: Path, step: Callable[[str], None] = lambda _: None
+) -> InventoryReport:
+    """Replace the inventory graph with the content of ``path`` (all or nothing)."""
+    step(f"checking {path.name}")
+    triples, counts = build_inventory(path, store, (vocabulary, shapes))
+    step("writing the inventory graph")
+    system_class = NamedNode(AIMS + "AISystem")
+    systems = [text(t.subject) for t in triples if t.object == system_class and t.predicate.value == RDF_TYPE]
+    with write_lock(store):
+        # The applicability matrix follows the systems in scope, in the same transaction as the inventory.
+        store.replace_graphs({GRAPH_INVENTORY: triples, GRAPH_APPLICABILITY: matrix_triples(store, systems)})
+    bump(store, "inventory", "decisions")
+    return InventoryReport(counts, len(triples))
+
+
+_IDS_OF = f"""
+PREFIX skos: <{SKOS}>
+SELECT ?class ?id WHERE {{ ?node a ?class ; skos:notation ?id }}"""

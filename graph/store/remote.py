@@ -1,0 +1,181 @@
+"""A ``Store`` over a SPARQL 1.1 server (SPARQL Protocol for queries and updates).
+
+Selected with ``AIMS_STORE=http://host:port/...``: the query endpoint URL; the update endpoint is
+``AIMS_STORE_UPDATE`` or derived from it (``/query`` or ``/sparql`` -> ``/update``). Every write is one
+SPARQL Update request, which Oxigraph server, Fuseki, Virtuoso and GraphDB each apply as one
+transaction. Queries must see the union of the named graphs as the default graph: start Oxigraph with
+``--union-default-graph`` (README has the Fuseki and Virtuoso settings).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+import httpx
+import pyoxigraph
+from pyoxigraph import BlankNode, NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Triple
+
+from graph.store.embedded import results_format
+from graph.store.protocol import Bindings, QueryError, QueryLimitError, Row, StoreError, Term, solution_rows
+from graph.store.sparql_text import data_update, values_block, with_inline_values
+
+JSON_RESULTS = "application/sparql-results+json"
+_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+_PRESENT_CHUNK = 2000
+CONNECT_TIMEOUT = 5.0
+
+
+def derive_update_url(query_url: str) -> str:
+    """The update endpoint next to a query endpoint (Oxigraph ``/query``, Fuseki ``/sparql`` or ``/query``)."""
+    for suffix in ("/query", "/sparql"):
+        if query_url.rstrip("/").endswith(suffix):
+            return query_url.rstrip("/")[: -len(suffix)] + "/update"
+    return query_url
+
+
+def _bind(query: str, bindings: Bindings | None) -> str:
+    if not bindings:
+        return query
+    inline = with_inline_values(query, bindings)
+    if inline is not None:
+        return inline
+    # No WHERE group to open (CONSTRUCT WHERE short form): a trailing VALUES block joins the whole result.
+    return f"{query}\n{values_block(bindings)}"
+
+
+class RemoteStore:
+    """A ``Store`` talking to a SPARQL 1.1 endpoint over HTTP."""
+
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60.0) -> None:
+        """Point at a server; nothing is sent until the first call.
+
+        One httpx client is kept for the store's life: its pool reuses connections across calls (and is
+        safe to share between threads), instead of a new TCP connection per query.
+        """
+        self.query_url = query_url
+        self.update_url = update_url or derive_update_url(query_url)
+        self.timeout = timeout
+        self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT))
+
+    def _post(self, url: str, body: str, content_type: str, accept: str, timeout: float | None = None) -> bytes:
+        headers = {"Content-Type": content_type, "Accept": accept}
+        try:
+            reply = self._client.post(
+                url, content=body.encode("utf-8"), headers=headers, timeout=timeout or httpx.USE_CLIENT_DEFAULT
+            )
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach the SPARQL server at {url}: {exc or type(exc).__name__}") from exc
+        if reply.is_error:
+            detail = reply.text[:300]
+            raise QueryError(f"the SPARQL server at {url} answered {reply.status_code}: {detail}")
+        return reply.content
+
+    def _query(self, query: str, accept: str, timeout: float | None = None) -> bytes:
+        return self._post(self.query_url, query, "application/sparql-query", accept, timeout)
+
+    def select(self, query: str, *, bindings: Bindings | None = None) -> list[Row]:
+        """Run a SELECT query."""
+        data = self._query(_bind(query, bindings), JSON_RESULTS)
+        result = pyoxigraph.parse_query_results(data, format=QueryResultsFormat.JSON)
+        if not isinstance(result, QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        return solution_rows(result)
+
+    def ask(self, query: str, *, bindings: Bindings | None = None) -> bool:
+        """Run an ASK query."""
+        result = pyoxigraph.parse_query_results(
+            self._query(_bind(query, bindings), JSON_RESULTS), format=QueryResultsFormat.JSON
+        )
+        if not isinstance(result, QueryBoolean):
+            raise QueryError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, *, bindings: Bindings | None = None) -> list[Triple]:
+        """Run a CONSTRUCT or DESCRIBE query."""
+        data = self._query(_bind(query, bindings), "application/n-triples")
+        return [q.triple for q in pyoxigraph.parse(data, format=RdfFormat.N_TRIPLES)]
+
+    def query_results(
+        self, query: str, media_type: str, *, max_bytes: int | None = None, deadline: float | None = None
+    ) -> bytes:
+        """Run any query and return the server's serialisation in ``media_type``."""
+        results_format(media_type)
+        timeout = max(0.1, deadline - time.monotonic()) if deadline is not None else None
+        try:
+            data = self._query(query, media_type, timeout)
+        except StoreError as exc:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise QueryLimitError(
+                    "the query ran past its time limit and was stopped; narrow it or add a LIMIT"
+                ) from exc
+            raise
+        if max_bytes is not None and len(data) > max_bytes:
+            raise QueryLimitError(f"the result is larger than {max_bytes:,} bytes; add a LIMIT or narrow the query")
+        return data
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL Update (one request, one transaction on the server)."""
+        self._post(self.update_url, update, "application/sparql-update", "*/*")
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
+        """Drop and refill each graph in a single update request, so the server applies it atomically."""
+        operations = []
+        for graph, triples in graphs.items():
+            body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+            # Graph IRIs are our constants; terms are pyoxigraph's escaped N-Triples forms.
+            operations.append(f"DROP SILENT GRAPH <{graph}>")
+            operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        self.update(" ;\n".join(operations))
+
+    def insert(self, graph: str, triples: Iterable[Triple]) -> None:
+        """Add triples to a named graph in one update request."""
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+
+    def change(self, remove: Iterable[Quad], add: Iterable[Quad]) -> None:
+        """Remove and add quads in one update request (one transaction on the server)."""
+        update = data_update(remove, add)
+        if update:
+            self.update(update)
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Every quad of the named graphs, or of one."""
+        return self._quads_matching({"g": NamedNode(graph)} if graph else {})
+
+    def present(self, quads: Sequence[Quad]) -> set[Quad]:
+        """Those of ``quads`` that are on the server: one query per 2,000, the quads as a VALUES block."""
+        found: set[Quad] = set()
+        for start in range(0, len(quads), _PRESENT_CHUNK):
+            columns: dict[str, list[Term]] = {"g": [], "s": [], "p": [], "o": []}
+            for quad in quads[start : start + _PRESENT_CHUNK]:
+                g, s, o = quad.graph_name, quad.subject, quad.object
+                # Only quads of named graphs, without quoted triples, can be in our stores.
+                if isinstance(g, NamedNode) and isinstance(s, NamedNode | BlankNode) and not isinstance(o, Triple):
+                    for name, term in (("g", g), ("s", s), ("p", quad.predicate), ("o", o)):
+                        columns[name].append(term)
+            if columns["g"]:
+                found.update(self._quads_matching(columns))
+        return found
+
+    def _quads_matching(self, columns: Bindings) -> Iterator[Quad]:
+        """The quads of named graphs that match bound ``g``, ``s``, ``p``, ``o`` (any of them, or none)."""
+        for row in self.select(_QUADS, bindings=columns):
+            g, s, p, o = row["g"], row["s"], row["p"], row["o"]
+            if isinstance(g, NamedNode) and s is not None and isinstance(p, NamedNode) and o is not None:
+                yield Quad(s, p, o, g)  # type: ignore[arg-type]
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of quads in the named graphs, or in one."""
+        rows = self.select(_COUNT, bindings={"g": NamedNode(graph)} if graph else None)
+        return int(rows[0]["n"].value) if rows and rows[0]["n"] is not None else 0
+
+    def graph_names(self) -> list[str]:
+        """IRIs of the named graphs that hold data."""
+        return [row["g"].value for row in self.select(_GRAPHS) if isinstance(row["g"], NamedNode)]
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._client.close()

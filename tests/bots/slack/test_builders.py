@@ -1,0 +1,140 @@
+"""Block Kit builders as pure functions: what each view shows, without Slack or a store."""
+
+from __future__ import annotations
+
+import json
+
+from assistant.answer import Answer, Citation, SuggestedAction
+from bots.slack.decision_flow import modal_errors, request_from
+from bots.slack.listeners.views.answer_builder import answer_blocks
+from bots.slack.listeners.views.decision_modal_builder import ORGANISATION, decision_modal, modal_values
+from bots.slack.listeners.views.home_builder import home_view
+from bots.slack.listeners.views.proposal_builder import proposal_blocks
+from bots.slack.listeners.views.report_builder import gap_summary, soa_summary
+from bots.slack.mrkdwn import SECTION_LIMIT, mrkdwn
+from graph.compliance.decisions import FieldError
+from graph.compliance.evidence import Lapsing
+from graph.compliance.gap import GapItem
+from graph.compliance.overview import Overview, RecentDecision, SystemProgress
+from graph.compliance.soa import SoaRow, tally
+from graph.vocabulary import vocabulary
+
+
+def test_answer_blocks_show_text_sources_and_buttons() -> None:
+    answer = Answer(
+        "**A.6.2.8 AI system recording of event logs** says *keep logs*.",
+        (Citation("A.6.2.8", "AI system recording of event logs"),),
+        "explain",
+        0.9,
+        (
+            SuggestedAction("show_evidence", "Show evidence for A.6.2.8", "A.6.2.8"),
+            SuggestedAction("record_decision", "Record", "A.6.2.8", "Support chatbot"),
+        ),
+    )
+    section, context, actions = answer_blocks(answer)
+    assert section["text"]["text"].startswith("*A.6.2.8 AI system recording of event logs* says _keep logs_.")
+    assert "*A.6.2.8* AI system recording of event logs" in context["elements"][0]["text"]
+    evidence, record = actions["elements"]
+    assert evidence["action_id"] == "show_evidence" and evidence["value"] == "A.6.2.8"
+    assert json.loads(record["value"]) == {"control": "A.6.2.8", "system": "Support chatbot"}
+
+
+def test_long_answers_are_capped_to_a_section() -> None:
+    [section] = answer_blocks(Answer("x" * 10_000, (), "explain", 1.0))
+    assert len(section["text"]["text"]) == SECTION_LIMIT and section["text"]["text"].endswith("…")
+    assert mrkdwn("short") == "short"
+
+
+def test_decision_modal_offers_the_ontologys_vocabularies_and_limits() -> None:
+    view = decision_modal(
+        callback_id="record_decision",
+        title="Record decision",
+        controls=[("A.2.2", "AI policy"), ("A.10.3", "Suppliers")],
+        systems=["Support chatbot"],
+        control="A.10.3",
+        system=None,
+    )
+    blocks = {b["block_id"]: b["element"] for b in view["blocks"]}
+    words = vocabulary()
+    assert [o["value"] for o in blocks["verdict"]["options"]] == list(words.scheme("verdicts").notations())
+    kinds = [o["value"] for o in blocks["justification_type"]["options"]]
+    assert kinds == list(words.scheme("justification_types").notations())
+    assert blocks["justification"]["min_length"] == words.min_justification
+    assert blocks["control"]["initial_option"]["value"] == "A.10.3"
+    assert blocks["system"]["initial_option"]["value"] == ORGANISATION
+    assert view["submit"]["text"] == "Record"
+
+
+def test_modal_values_and_request_round_trip() -> None:
+    state = {
+        "values": {
+            "control": {"value": {"selected_option": {"value": "A.7.4"}}},
+            "system": {"value": {"selected_option": {"value": ORGANISATION}}},
+            "justification": {"value": {"value": "  Every unit trains on our data.  "}},
+            "evidence": {"value": {"value": "https://a.example\n\nhttps://b.example"}},
+        }
+    }
+    values = modal_values(state)
+    request = request_from(values, user_id="U1", permalink="", key="view:V1")
+    assert request.system is None and request.control == "A.7.4" and request.recorded_via == "slack"
+    assert request.justification == "Every unit trains on our data."
+    assert request.evidence == ("https://a.example", "https://b.example")
+
+
+def test_modal_errors_put_each_refusal_beside_its_block() -> None:
+    shown = modal_errors(
+        [
+            FieldError("justification", "say why, in at least 10 characters"),
+            FieldError("decided_by", "you may not record decisions"),
+            FieldError("system", "no AI system called 'X' in the inventory"),
+        ]
+    )
+    assert shown == {
+        "justification": "Say why, in at least 10 characters.",
+        "system": "No AI system called 'X' in the inventory.",
+    }
+
+
+def test_proposal_names_the_proposer_and_carries_everything_to_confirm() -> None:
+    proposal = {"control": "A.8.2", "system": "", "verdict": "not-applicable", "justification": "Internal tool only."}
+    section, actions = proposal_blocks(proposal, "U777")
+    assert "<@U777>" in section["text"]["text"] and "not applicable to *the organisation*" in section["text"]["text"]
+    confirm = actions["elements"][0]
+    assert confirm["action_id"] == "confirm_proposal" and json.loads(confirm["value"])["proposer"] == "U777"
+
+
+def test_home_view_shows_progress_recent_decisions_and_lapsing_evidence() -> None:
+    overview = Overview(
+        systems=20,
+        controls=38,
+        open_cells=300,
+        shown=(SystemProgress("Fraud scoring model", 8, 3, 30),),
+        recent=(RecentDecision("2026-11-30T10:00:00+00:00", "A.7.4", "CV screening model", "applicable", "U1"),),
+        lapsing=(Lapsing("DocuScan licence", "2026-05-31", "expired", ("A.10.3",), frozenset()),),
+    )
+    blocks = home_view(overview)["blocks"]
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert texts[0].startswith("20 AI systems; 300 of 760 system-control pairs open; the 1 with the most")
+    assert "*Fraud scoring model*: 8 decided, 3 suggested, 30 open" in texts[0]
+    assert texts[1] == "2026-11-30 *A.7.4* on CV screening model: applicable (<@U1>)"
+    assert texts[2] == "DocuScan licence: expired on 2026-05-31; supports A.10.3"
+    empty = home_view(Overview(0, 38, 0, (), (), ()))["blocks"]
+    assert [b["text"]["text"] for b in empty if b["type"] == "section"] == [
+        "No AI systems in the inventory yet.",
+        "No decisions recorded yet.",
+        "All evidence is current.",
+    ]
+
+
+def test_soa_and_gap_summaries() -> None:
+    rows = [
+        SoaRow("A.2.2", "AI policy", "Bot", "applicable", "", "", "", "", (), ()),
+        SoaRow("A.10.3", "Suppliers", "Bot", "no decision", "", "", "", "", (), ()),
+    ]
+    text = soa_summary("Bot", rows, tally(rows))
+    assert text.splitlines() == [
+        "*SoA for Bot*: 1 applicable, 0 not applicable, 1 open",
+        "• A.2.2 AI policy: applicable",
+    ]
+    gap = gap_summary([GapItem(1, "untreated risk", "R-002 Bias", 1, 15, "no treatment")])
+    assert gap.splitlines()[1] == "1. [untreated risk] R-002 Bias: no treatment"
