@@ -175,12 +175,18 @@ def validate(store: Store, request: DecisionRequest) -> list[FieldError]:
     The one place decision rules live: ``record`` refuses what this reports, and interfaces show each
     error beside its field (the Slack modal maps the field to its block, the CLI prints the line).
     """
+    return _checked(store, request)[0]
+
+
+def _checked(store: Store, request: DecisionRequest) -> tuple[list[FieldError], str]:
+    """The refusals of ``validate``, and the IRI the request's system resolved to (so it is looked up once)."""
     errors = []
+    system = ORGANISATION
     control = request.control.strip()
     if not control or not store.select(IS_CONTROL, bindings={"id": Literal(control)}):
         errors.append(FieldError("control", f"{request.control!r} is not an Annex A control of ISO/IEC 42001:2023"))
     try:
-        system_iri(store, request.system)
+        system = system_iri(store, request.system)
     except DecisionError as exc:
         errors.extend(exc.errors)
     words = vocabulary()
@@ -201,7 +207,7 @@ def validate(store: Store, request: DecisionRequest) -> list[FieldError]:
         for risk in request.risks
         if not store.ask(IS_RISK, bindings={"risk": NamedNode(node_iri("risks", risk))})
     ]
-    return errors
+    return errors, system
 
 
 def history(store: Store, control: str, system: str | None = None) -> list[Decision]:
@@ -256,14 +262,14 @@ def as_of(store: Store, control: str, system: str | None, moment: dt.datetime) -
 
 def record(store: Store, request: DecisionRequest, *, now: dt.datetime | None = None) -> RecordResult:
     """Validate and write one decision in one transaction, revising the current one if any."""
-    errors = validate(store, request)
+    errors, resolved = _checked(store, request)
     if errors:
         raise DecisionError(*errors)
     words = vocabulary()
     verdict = words.scheme("verdicts").get(request.verdict)
     kind = words.scheme("justification_types").get(request.justification_type)
     control = NamedNode(ISO + request.control.strip())
-    system = NamedNode(system_iri(store, request.system))
+    system = NamedNode(resolved)
     risks = [NamedNode(node_iri("risks", risk)) for risk in request.risks]
     ensure(store)
     with write_lock(store):

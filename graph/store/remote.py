@@ -12,8 +12,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-import httpx
 import pyoxigraph
+import urllib3
 from pyoxigraph import BlankNode, NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Triple
 
 from graph.store.embedded import results_format
@@ -26,6 +26,8 @@ _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 _PRESENT_CHUNK = 2000
 CONNECT_TIMEOUT = 5.0
+# Connections kept open per host: the endpoint and the bot run several store calls at once.
+POOL_SIZE = 16
 
 
 def derive_update_url(query_url: str) -> str:
@@ -52,26 +54,27 @@ class RemoteStore:
     def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60.0) -> None:
         """Point at a server; nothing is sent until the first call.
 
-        One httpx client is kept for the store's life: its pool reuses connections across calls (and is
-        safe to share between threads), instead of a new TCP connection per query.
+        One urllib3 pool is kept for the store's life: it reuses connections across calls and is safe to
+        share between threads, instead of a new TCP connection per query (urllib3 rather than httpx: a
+        third less overhead per call, which is most of a small query on loopback).
         """
         self.query_url = query_url
         self.update_url = update_url or derive_update_url(query_url)
         self.timeout = timeout
-        self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT))
+        self._timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=timeout)
+        self._pool = urllib3.PoolManager(maxsize=POOL_SIZE, block=False, timeout=self._timeout, retries=False)
 
     def _post(self, url: str, body: str, content_type: str, accept: str, timeout: float | None = None) -> bytes:
         headers = {"Content-Type": content_type, "Accept": accept}
+        limit = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=timeout) if timeout else self._timeout
         try:
-            reply = self._client.post(
-                url, content=body.encode("utf-8"), headers=headers, timeout=timeout or httpx.USE_CLIENT_DEFAULT
-            )
-        except httpx.HTTPError as exc:
-            raise StoreError(f"cannot reach the SPARQL server at {url}: {exc or type(exc).__name__}") from exc
-        if reply.is_error:
-            detail = reply.text[:300]
-            raise QueryError(f"the SPARQL server at {url} answered {reply.status_code}: {detail}")
-        return reply.content
+            reply = self._pool.request("POST", url, body=body.encode("utf-8"), headers=headers, timeout=limit)
+        except urllib3.exceptions.HTTPError as exc:
+            raise StoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
+        if reply.status >= 400:
+            detail = reply.data.decode("utf-8", errors="replace")[:300]
+            raise QueryError(f"the SPARQL server at {url} answered {reply.status}: {detail}")
+        return bytes(reply.data)
 
     def _query(self, query: str, accept: str, timeout: float | None = None) -> bytes:
         return self._post(self.query_url, query, "application/sparql-query", accept, timeout)
@@ -178,4 +181,4 @@ class RemoteStore:
 
     def close(self) -> None:
         """Close the pooled connections."""
-        self._client.close()
+        self._pool.clear()
