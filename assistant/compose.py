@@ -7,6 +7,7 @@ Each function gets exactly the facts it needs (nodes, mappings, evidence, a deci
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from assistant.answer import Answer, Citation, SuggestedAction
 from assistant.documents import CONTAINER_KINDS
@@ -21,7 +22,7 @@ MAX_LISTED = 12
 
 def cite(node: Node) -> Citation:
     """The citation of a node: id and exact title."""
-    return Citation(node.id, node.title)
+    return Citation(node.id, node.title, vocabulary().kind_label(node.kind))
 
 
 def heading(node: Node) -> str:
@@ -104,6 +105,31 @@ def applicability(
         system=system.name,
         focus=(node.id,),
     )
+
+
+def with_system_context(
+    answer: Answer, system: SystemRef, decisions: Sequence[tuple[Node, DecisionRecord | None]]
+) -> Answer:
+    """An explanation, plus where the AI system the question named stands on the related controls."""
+    if decisions:
+        parts = [
+            f"{n.id} {n.title}: "
+            + (f"{d.verdict} (decided by {d.decided_by} on {d.decided_at[:10]})" if d else "no decision yet")
+            for n, d in decisions
+        ]
+        note = f"For {system.name}, the related controls stand as follows: " + "; ".join(parts) + "."
+    else:
+        note = f"For {system.name}: this part of the standard applies to the management system as a whole."
+    citations = tuple(dict.fromkeys([*answer.citations, *(cite(n) for n, _ in decisions)]))
+    actions = (
+        answer.actions
+        + tuple(
+            SuggestedAction("record_decision", f"Record a decision for {n.id} on {system.name}", n.id, system.name)
+            for n, d in decisions
+            if d is None
+        )[:2]
+    )
+    return replace(answer, text=f"{answer.text}\n\n{note}", citations=citations, actions=actions, system=system.name)
 
 
 def needs_system(node: Node, systems: Sequence[SystemRef], confidence: float) -> Answer:

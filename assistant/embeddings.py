@@ -70,6 +70,16 @@ class Encoder:
             weights[name] = np.ascontiguousarray(weights[name].T)
         return weights
 
+    @cached_property
+    def whole_words(self) -> frozenset[str]:
+        """The everyday words the tokenizer knows whole (``applicable``, ``support``), about 22,000.
+
+        Names the model never saw (``DocuScan``, ``chatbot``) are split into pieces instead, which is what
+        tells an organisation's names apart from ordinary English for entity linking.
+        """
+        vocab = json.loads((self.model_dir / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+        return frozenset(w for w in vocab if w.isalpha() and len(w) > 2)
+
     @property
     def dimension(self) -> int:
         """Length of every vector."""

@@ -92,21 +92,32 @@ class DenseIndex:
         for node in doomed:
             self.digests.pop(node, None)
 
-    def search(self, query: Vector, k: int) -> list[tuple[str, float]]:
+    def search(
+        self, query: Vector, k: int, read: int | None = None, *, best_only: bool = False
+    ) -> list[tuple[str, float]]:
         """Nodes ranked by how well their views match ``query`` (best first, ties by id).
+
+        ``read`` caps how many of the best views are read (all by default): for an index of 10,000
+        entities the best few hundred views hold the best ``k`` nodes, and reading them all costs more
+        than the search itself.
 
         A node's score averages its best view similarity with the mean of its best three, so one lucky
         phrasing counts but cannot alone outrank a node that several of its texts match (this scored
-        best across the dev set and our independent hold-out set; README has the figures).
+        best across the dev set and our independent hold-out set; README has the figures). With
+        ``best_only`` it is the best view's similarity alone (for question patterns, where one phrasing
+        that fits is the evidence).
         """
         if self.index.ntotal == 0:
             return []
-        scores, ids = self.index.search(query.reshape(1, -1), self.index.ntotal)
+        scores, ids = self.index.search(query.reshape(1, -1), min(self.index.ntotal, read or self.index.ntotal))
         views: dict[str, list[float]] = {}
         for score, vid in zip(scores[0], ids[0], strict=True):
             if vid >= 0:
                 views.setdefault(self.view_nodes[int(vid)], []).append(float(score))
-        best = {node: (s[0] + sum(s[:TOP_VIEWS]) / min(TOP_VIEWS, len(s))) / 2 for node, s in views.items()}
+        if best_only:
+            best = {node: s[0] for node, s in views.items()}
+        else:
+            best = {node: (s[0] + sum(s[:TOP_VIEWS]) / min(TOP_VIEWS, len(s))) / 2 for node, s in views.items()}
         return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:k]
 
     def save(self, folder: Path, manifest: IndexManifest) -> None:

@@ -1,4 +1,4 @@
-"""What a question asks for (intent), which frameworks and AI systems it names, and follow-up cues.
+"""What a question asks for (intent), which frameworks it names, and follow-up cues.
 
 Rules over words, kept pure and table-tested; no external language model is involved.
 """
@@ -6,11 +6,8 @@ Rules over words, kept pure and table-tested; no external language model is invo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-
-from graph.compliance.organisation import SystemRef
 
 
 class Intent(StrEnum):
@@ -64,6 +61,13 @@ _RULES: list[tuple[Intent, re.Pattern[str]]] = [
 
 _HELP = re.compile(r"(?i)^\s*(help|hi|hello|hey|what can you do|how do i use (you|this))\b[\s?!.]*$")
 _ANAPHORA = re.compile(r"(?i)\b(that|it|this|those|these|the same|that one|this one|the control|the clause)\b")
+# Asking what to do ("how should we...", "do we need to...") rather than what we have or decided.
+_ADVICE = re.compile(
+    r"(?i)\b(should|shall|must|ought|need to|needs to|have to|has to|required?|requirements?|how to|what counts"
+    r"|how (do|can|should|would) (we|i|you)|supposed to|expected to|is it (ok|okay|enough|necessary)"
+    r"|(do|does) [\w' ]{0,40}\bneed)\b"
+)
+_PLURAL = re.compile(r"(?i)\b(those|these|them|they|all of (them|those))\b")
 _WORD = re.compile(r"[a-zA-Z][a-zA-Z'-]+")
 _FUNCTION_WORDS = frozenset(
     [
@@ -143,8 +147,50 @@ _FUNCTION_WORDS = frozenset(
         "map",
         "maps",
         "mapping",
+        "system",
+        "model",
+        "dataset",
+        "supplier",
+        "risk",
+        "document",
+        "person",
+        "organisation",
     ]
 )
+
+
+# The kinds of thing a question may ask to list, by the nouns people use for them.
+KIND_NOUNS: dict[str, re.Pattern[str]] = {
+    "dataset": re.compile(r"(?i)\b(data ?sets?|training data|data sources?|corpus|corpora)\b"),
+    "supplier": re.compile(r"(?i)\b(suppliers?|vendors?|providers?|third[- ]part(y|ies)|companies)\b"),
+    "evidence": re.compile(r"(?i)\b(evidence|documents?|certificates?|contracts?|reports?|proofs?)\b"),
+    "risk": re.compile(r"(?i)\brisks?\b"),
+    "control": re.compile(r"(?i)\bcontrols?\b"),
+    "model": re.compile(r"(?i)\b(models?|llms?)\b"),
+    "system": re.compile(r"(?i)\b((ai )?systems?|tools?|applications?|apps?|bots?|inventory|everything|anything)\b"),
+}
+# Where a list question names what it lists: after "which", "list", "how many" ...
+_LIST_HEAD = re.compile(
+    r"(?i)^\W*(?:which|what|list|show(?: me)?|how many|name|are there(?: any)?|any|give me)\b(?P<head>.{0,40})"
+)
+
+
+# A question asking for a list or a count: "which ...", "list ...", "how many ...", "any ... expired?".
+_LISTING = re.compile(
+    r"(?i)^\W*(\w+\W+){0,3}?(which|list|show|name|how many|are there|is there|do we have|any|anything|everything"
+    r"|give me)\b"
+    r"|^\W*what\b(?!\s+(about|if|should|does the standard|do we need|is an?\b|are the\b))"
+)
+
+
+def subject_kind(text: str) -> str | None:
+    """The kind of thing a list question asks for ("list all the datasets ..." -> ``dataset``), if it says."""
+    match = _LIST_HEAD.search(text)
+    if match is None:
+        return None
+    head = match["head"]
+    found = [(m.start(), kind) for kind, noun in KIND_NOUNS.items() if (m := noun.search(head))]
+    return min(found)[1] if found else None
 
 
 @dataclass(frozen=True)
@@ -153,9 +199,12 @@ class ParsedQuestion:
 
     intent: Intent
     frameworks: tuple[str, ...]
-    system: SystemRef | None
     anaphoric: bool
+    plural: bool
     content_words: int
+    advice: bool = False
+    subject: str | None = None
+    listing: bool = False
 
 
 def classify(text: str) -> Intent:
@@ -173,36 +222,16 @@ def frameworks_in(text: str) -> tuple[str, ...]:
     return tuple(name for name, pattern in FRAMEWORKS.items() if pattern.search(text))
 
 
-def _normalise(text: str) -> str:
-    return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()).strip() + " "
-
-
-def link_system(text: str, systems: Sequence[SystemRef]) -> SystemRef | None:
-    """The AI system whose name or alias appears in ``text`` (longest match wins), if any."""
-    haystack = _normalise(text)
-    best: tuple[int, str, SystemRef] | None = None
-    for system in systems:
-        for name in (system.name, *system.aliases):
-            needle = _normalise(name)
-            if needle.strip() and needle in haystack:
-                candidate = (len(needle), system.name, system)
-                if best is None or candidate[:2] > best[:2]:
-                    best = candidate
-    return best[2] if best else None
-
-
-def parse(text: str, systems: Sequence[SystemRef]) -> ParsedQuestion:
-    """Intent, frameworks, linked AI system and follow-up cues of a question."""
-    system = link_system(text, systems)
-    remainder = _normalise(text)
-    if system:
-        for name in (system.name, *system.aliases):
-            remainder = remainder.replace(_normalise(name), " ")
-    content = [w for w in _WORD.findall(remainder) if w.lower() not in _FUNCTION_WORDS]
+def parse(text: str) -> ParsedQuestion:
+    """Intent, frameworks and follow-up cues of a question (its names already replaced by their kinds)."""
+    content = [w for w in _WORD.findall(text) if w.lower() not in _FUNCTION_WORDS]
     return ParsedQuestion(
         intent=classify(text),
         frameworks=frameworks_in(text),
-        system=system,
         anaphoric=bool(_ANAPHORA.search(text)),
+        plural=bool(_PLURAL.search(text)),
         content_words=len(content),
+        advice=bool(_ADVICE.search(text)),
+        subject=subject_kind(text),
+        listing=bool(_LISTING.search(text)),
     )

@@ -68,6 +68,10 @@ class Retriever:
         }
         return {d.node_id: factors[d.kind] for d in self.docs if d.kind in factors}
 
+    def embed(self, text: str) -> Vector:
+        """The question's vector (remembered for the last 512 texts: a question is often embedded twice)."""
+        return self._embed(text[:2000])
+
     def _embed_uncached(self, text: str) -> Vector:
         vector: Vector = self.encoder.encode([text])[0]
         return vector
@@ -80,7 +84,7 @@ class Retriever:
         mentioned = [m.id for m in find_ids(text, self.nodes) if m.known]
         lexical = self.lexical.search(text, CANDIDATES) if mode is not Mode.DENSE else []
         titles = self.titles.search(text, CANDIDATES) if mode is not Mode.DENSE else []
-        dense = self.dense.search(self._embed(text[:2000]), CANDIDATES) if mode is not Mode.LEXICAL else []
+        dense = self.dense.search(self.embed(text), CANDIDATES) if mode is not Mode.LEXICAL else []
         lexical_rank = {n: i for i, (n, _) in enumerate(lexical, start=1)}
         dense_rank = {n: i for i, (n, _) in enumerate(dense, start=1)}
         similarity = dict(dense)

@@ -36,6 +36,17 @@ GRAPH_APPLICABILITY = GRAPH_BASE + "applicability"
 # Graphs rebuilt from ontology/ by `aims load`; inventory and decisions are never touched by it.
 REFERENCE_GRAPHS = (GRAPH_VOCABULARY, GRAPH_STANDARD, GRAPH_CROSSWALKS)
 
+# The organisation's kinds of named thing, by the short name questions, parameters and citations use.
+ENTITY_CLASSES: dict[str, str] = {
+    "system": AIMS + "AISystem",
+    "model": AIMS + "Model",
+    "dataset": AIMS + "Dataset",
+    "supplier": AIMS + "Supplier",
+    "risk": AIMS + "Risk",
+    "evidence": AIMS + "Evidence",
+    "person": PROV + "Agent",
+}
+
 PREFIXES: dict[str, str] = {
     "aims": AIMS,
     "iso": ISO,

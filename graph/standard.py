@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
 
-from graph.namespaces import AIMS, GRAPH_CROSSWALKS, GRAPH_INVENTORY, GRAPH_STANDARD, ISO, RDF_TYPE, SKOS
+from graph.namespaces import AIMS, GRAPH_CROSSWALKS, GRAPH_STANDARD, ISO, RDF_TYPE, SKOS
 from graph.store import Store
 
 
@@ -149,10 +149,11 @@ def mappings(store: Store) -> dict[str, list[Mapping]]:
     return dict(found)
 
 
-def content_fingerprint(
-    store: Store, graphs: tuple[str, ...] = (GRAPH_STANDARD, GRAPH_CROSSWALKS, GRAPH_INVENTORY)
-) -> str:
-    """A hash of the graphs the index is built from; it changes exactly when their content changes."""
+def content_fingerprint(store: Store, graphs: tuple[str, ...] = (GRAPH_STANDARD, GRAPH_CROSSWALKS)) -> str:
+    """A hash of the graphs the standard's index is built from; it changes exactly when their content changes.
+
+    The organisation's index keeps its own per-entity digests, so an inventory import does not touch this.
+    """
     digest = hashlib.sha256()
     for graph in graphs:
         lines = sorted(str(q.triple) for q in store.quads(graph))

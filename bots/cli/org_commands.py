@@ -17,7 +17,8 @@ from graph.compliance.gap import gap_analysis
 from graph.compliance.organisation import ai_systems
 from graph.compliance.soa import soa_for_system, soa_rollup
 from graph.publish import reports
-from graph.queries.saved import run_saved_query, saved_queries
+from graph.queries.catalog import catalog
+from graph.queries.saved import run_saved_query
 from graph.settings import Settings
 from graph.vocabulary import Scheme, VocabularyError, vocabulary
 
@@ -230,7 +231,7 @@ def query(
                 ),
                 "answers": q.answers,
             }
-            for q in saved_queries().values()
+            for q in catalog().values()
         ]
         print_rows(out, ["name", "parameters", "answers"], listing, as_json=as_json)
         return

@@ -9,6 +9,7 @@ recomputed for the systems now in scope; decisions are never touched.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from graph.namespaces import (
     GRAPH_STANDARD,
     ISO,
     ORGANISATION,
+    PROV,
     RDF_TYPE,
     RDFS,
     SKOS,
@@ -134,6 +136,8 @@ def _triples(record: Record, values: dict[str, object]) -> list[Triple]:
             # Evidence naming no system is about the whole organisation; saying so explicitly keeps
             # "evidence for this system or the organisation" two index lookups instead of a scan.
             triples.append(Triple(subject, NamedNode(AIMS + "supportsSystem"), NamedNode(ORGANISATION)))
+    if isinstance(owner := values.get("owner"), str):
+        triples += owner_triples(subject, owner)
     for name, value in values.items():
         predicate = _KIND_PREDICATES.get((record.kind, name)) or _PREDICATES[name]
         for item in value if isinstance(value, list) else [value]:
@@ -146,6 +150,28 @@ def _triples(record: Record, values: dict[str, object]) -> list[Triple]:
                     else _object(record.kind, name, str(item), schema),
                 )
             )
+    return triples
+
+
+_NAME_AND_ROLE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<role>[^()]+)\)\s*$")
+
+
+def owner_triples(subject: NamedNode, owner: str) -> list[Triple]:
+    """The owner as an agent node: ``Amara Okafor (Fraud Analytics)`` -> a prov:Agent called Amara Okafor.
+
+    The text as written stays on ``aims:owner``; the agent makes the person (or team) a thing people can
+    ask about ("what does Amara own?") and that several records share.
+    """
+    match = _NAME_AND_ROLE.match(owner)
+    name, role = (match["name"], match["role"].strip()) if match else (owner.strip(), "")
+    agent = NamedNode(node_iri("people", name))
+    triples = [
+        Triple(subject, NamedNode(AIMS + "ownedBy"), agent),
+        Triple(agent, NamedNode(RDF_TYPE), NamedNode(PROV + "Agent")),
+        Triple(agent, NamedNode(RDFS + "label"), Literal(name)),
+    ]
+    if role:
+        triples.append(Triple(agent, NamedNode(AIMS + "position"), Literal(role)))
     return triples
 
 

@@ -1,16 +1,10 @@
-"""Intent rules and AI-system linking, as tables."""
+"""Intent rules and question cues, as tables."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.intents import Intent, classify, frameworks_in, link_system, parse
-from graph.compliance.organisation import SystemRef
-
-SYSTEMS = [
-    SystemRef("urn:s:chatbot", "Support chatbot", ("support bot", "helpdesk assistant")),
-    SystemRef("urn:s:cv", "CV screening model", ("HR screener",)),
-]
+from assistant.intents import Intent, classify, frameworks_in, parse
 
 
 @pytest.mark.parametrize(
@@ -40,23 +34,26 @@ def test_frameworks() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "name"),
+    ("text", "advice", "listing", "subject"),
     [
-        ("does A.7.4 apply to our support chatbot?", "Support chatbot"),
-        ("and for the HR screener?", "CV screening model"),
-        ("is the Helpdesk Assistant in scope", "Support chatbot"),
-        ("what about the fraud model", None),
-        ("support", None),
+        ("how should we assess AI risks?", True, False, None),
+        ("do we need a fairness impact assessment for the system?", True, False, None),
+        ("which systems process personal data?", False, True, "system"),
+        ("list all the datasets in our AI inventory", False, True, "dataset"),
+        ("how many AI vendors do we work with?", False, True, "supplier"),
+        ("any of our evidence already expired?", False, True, "evidence"),
+        ("what about our customers' expectations of our AI?", False, False, None),
+        ("what is the system for?", False, True, "system"),
     ],
 )
-def test_system_linking_by_name_and_alias(text: str, name: str | None) -> None:
-    found = link_system(text, SYSTEMS)
-    assert (found.name if found else None) == name
+def test_what_kind_of_question(text: str, advice: bool, listing: bool, subject: str | None) -> None:
+    parsed = parse(text)
+    assert (parsed.advice, parsed.listing, parsed.subject) == (advice, listing, subject)
 
 
 def test_follow_up_cues() -> None:
-    parsed = parse("and what evidence for that?", SYSTEMS)
+    parsed = parse("and what evidence for that?")
     assert parsed.intent is Intent.EVIDENCE and parsed.anaphoric and parsed.content_words == 0
-    parsed = parse("does it apply to the HR screener?", SYSTEMS)
-    assert parsed.system is not None and parsed.system.name == "CV screening model"
-    assert parsed.content_words == 0
+    parsed = parse("does it apply to the system?")
+    assert parsed.intent is Intent.APPLICABILITY and parsed.content_words == 0
+    assert parse("which of those are high risk?").plural and not parse("who owns it?").plural

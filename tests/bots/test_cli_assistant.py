@@ -26,7 +26,11 @@ def test_ask_json_cites_the_logging_control(home: Path) -> None:
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["intent"] == "explain"
-    assert answer["citations"][0] == {"id": "A.6.2.8", "title": "AI system recording of event logs"}
+    assert answer["citations"][0] == {
+        "id": "A.6.2.8",
+        "title": "AI system recording of event logs",
+        "kind": "Annex A control",
+    }
 
 
 def test_ask_renders_text_and_sources(home: Path) -> None:
