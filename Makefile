@@ -35,6 +35,8 @@ bench: install
 	$(BIN)/python bench/retrieval_bench.py
 	$(BIN)/python bench/decisions_bench.py
 	$(BIN)/python bench/slack_bench.py
+	$(BIN)/python bench/answers_bench.py
+	$(BIN)/python bench/remote_store_bench.py
 
 clean:
 	rm -rf $(VENV) .aims .pytest_cache .mypy_cache .ruff_cache

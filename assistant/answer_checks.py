@@ -2,7 +2,8 @@
 
 The format of ``../shared/eval/answers-dev.jsonl``: ``cite_any`` / ``cite_none`` (ids among the
 citations), ``mention_all`` / ``mention_any`` (in the text or the cited ids, any case) and ``forbid``
-(not in the text). Used by the regression tests and the answer benchmark, in process.
+(not in the text). Used by the regression tests and the answer benchmark, in process, with the
+decisions ``answers-dev.sh`` records first (``read_decisions``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answer import Answer
+from graph.compliance.decisions import DecisionRequest
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,12 @@ def read_cases(path: Path) -> list[AnswerCase]:
             data = json.loads(line)
             cases.append(AnswerCase(data.pop("id"), data.pop("question"), data))
     return cases
+
+
+def read_decisions(path: Path) -> list[DecisionRequest]:
+    """The decisions of a JSONL file (one ``DecisionRequest``'s fields per line), in order."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [DecisionRequest(**json.loads(line)) for line in lines if line.strip()]
 
 
 def failures(case: AnswerCase, answer: Answer) -> list[str]:

@@ -65,6 +65,7 @@ class EntityIndex:
         self.progress = progress
         self.dense: dict[str, DenseIndex] = {}
         self.entities: list[Entity] = []
+        self.labels: dict[str, str] = {}
         self.linker = Linker([], common_words)
         self._stamp: tuple[int, ...] = ()
         self.last = self.refresh(force=True)
@@ -85,6 +86,7 @@ class EntityIndex:
             known = {e.iri for e in others}
             self.entities = others + [p for p in people(self.store) if p.iri not in known]
         self.linker = Linker(self.entities, self.common_words, self.standard)
+        self.labels = {e.iri: e.label for e in self.entities}
         self.last = Refresh(len(self.entities), embedded)
         return self.last
 

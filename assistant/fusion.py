@@ -18,14 +18,17 @@ class FusionWeights:
         container_factor: multiplier for clauses, annexes and objectives, so that a question about
             "internal audit" lands on 9.2 rather than on clause 9 when both match.
         background_factor: multiplier for Annex C objectives and risk sources.
+        parent_factor: multiplier for subclauses that hold subclauses (6.1, 7.5, 9.2, 9.3): their text is
+            an overview, and a question is nearly always about one of the parts.
     """
 
     k: float = 10.0
-    lexical: float = 2.0
+    lexical: float = 2.5
     title: float = 0.5
-    dense: float = 1.0
+    dense: float = 1.5
     container_factor: float = 0.5
     background_factor: float = 0.7
+    parent_factor: float = 0.75
 
 
 def reciprocal_rank_fusion(

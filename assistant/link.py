@@ -166,11 +166,14 @@ class Linker:
         self.entities = {e.iri: e for e in entities}
         self.common_words = common_words
         self._exact: dict[tuple[str, ...], list[_Name]] = defaultdict(list)
+        # The most words of a name starting with each word: most words of a question start no name.
+        self._longest: dict[str, int] = {}
         self._postings: dict[str, list[_Name]] = defaultdict(list)
         self._by_prefix: dict[str, set[str]] = defaultdict(set)
         names = list(self._names([*entities, *standard]))
         for name in names:
             self._exact[name.words].append(name)
+            self._longest[name.words[0]] = max(self._longest.get(name.words[0], 0), len(name.words))
             if name.kind in CONCEPT_KINDS.values():
                 continue
             for word in set(name.words) - STOPWORDS:
@@ -209,7 +212,7 @@ class Linker:
         for size in range(min(8, len(words)), 0, -1):
             for i in range(len(words) - size + 1):
                 span = range(i, i + size)
-                if used.intersection(span):
+                if self._longest.get(words[i].text, 0) < size or used.intersection(span):
                     continue
                 key = tuple(w.text for w in words[i : i + size])
                 targets = self._exact.get(key)

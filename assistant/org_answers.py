@@ -21,7 +21,7 @@ from assistant.embeddings import Vector
 from assistant.entity_index import EntityIndex
 from assistant.ids import find_ids
 from assistant.link import Mention
-from assistant.org_compose import LIST_SHOWN, command_for, pattern_text
+from assistant.org_compose import LIST_SHOWN, command_for, fold, pattern_text
 from assistant.patterns import WEAK_ONLY_DENSE, Candidate, PatternIndex, Slot, fill
 from graph.compliance.gap import GapItem, gap_analysis
 from graph.namespaces import ENTITY_CLASSES, ISO, XSD
@@ -172,6 +172,7 @@ class OrganisationAnswers:
             }
             result = run(self.store, pattern, bindings, limit=LIST_SHOWN)
             rows = [{k: text(v) for k, v in r.items()} for r in result.rows]
+            rows = fold(rows, pattern.fold) if pattern.fold else rows
             iris = [v.value for r in result.rows for v in r.values() if isinstance(v, NamedNode)]
             total, sparql = result.total, result.query
         shown = {k: v for k, v in labels.items() if k not in {"today"}}

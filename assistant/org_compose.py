@@ -37,6 +37,28 @@ def render(template: str, values: Mapping[str, str]) -> str:
     return _VALUE.sub(lambda m: values.get(m.group(1), ""), text)
 
 
+FOLDED_SHOWN = 5
+
+
+def fold(rows: Sequence[Mapping[str, str]], key: str) -> list[dict[str, str]]:
+    """Rows that repeat ``key`` as one row: each other column's distinct values joined ("A, B and 3 more")."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for row in rows:
+        group = groups.setdefault(row.get(key, ""), {})
+        for name, value in row.items():
+            values = group.setdefault(name, [])
+            if value and value not in values:
+                values.append(value)
+    folded = []
+    for group in groups.values():
+        row = {}
+        for name, values in group.items():
+            shown = ", ".join(values[:FOLDED_SHOWN])
+            row[name] = shown + (f" and {len(values) - FOLDED_SHOWN} more" if len(values) > FOLDED_SHOWN else "")
+        folded.append(row)
+    return folded
+
+
 def with_status(row: Mapping[str, str], today: dt.date) -> dict[str, str]:
     """The row, plus how fresh it is when it has a validity date (the one rule for "expired")."""
     values = dict(row)

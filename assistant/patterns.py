@@ -180,6 +180,8 @@ def fill(
     """
     if pattern.cue is not None and not pattern.cue.search(question):
         return None
+    if pattern.unless is not None and pattern.unless.search(question):
+        return None
     candidate = Candidate(pattern, 0.0, 0.0)
     if pattern.lists and subject:
         candidate.subject = 1 if subject == pattern.lists else -1
@@ -204,9 +206,10 @@ def fill(
         return None
     consumes_ids = any(k in {"control", "risk_source"} for p in pattern.parameters for k in p.types)
     candidate.unused += 0 if consumes_ids else ids
-    entity_mentions = [m for m in used if m.kind not in {"tier", "automation", "stage", "risk_source"}]
-    candidate.weak_only = bool(entity_mentions) and not any(m.strong for m in entity_mentions)
-    candidate.names_a_thing = any(m.strong for m in entity_mentions) or (follow_up and not mentions and bool(previous))
+    named = [m for m in used if m.kind not in {"tier", "automation", "stage"}]
+    candidate.weak_only = bool(named) and not any(m.strong for m in named)
+    ours = [m for m in named if m.kind != "risk_source"]
+    candidate.names_a_thing = any(m.strong for m in ours) or (follow_up and not mentions and bool(previous))
     return candidate
 
 

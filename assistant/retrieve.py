@@ -66,11 +66,18 @@ class Retriever:
             **dict.fromkeys(CONTAINER_KINDS, w.container_factor),
             **dict.fromkeys(BACKGROUND_KINDS, w.background_factor),
         }
-        return {d.node_id: factors[d.kind] for d in self.docs if d.kind in factors}
+        parents = {n.parent for n in self.nodes.values() if n.kind == "Subclause"}
+        priors = {d.node_id: factors[d.kind] for d in self.docs if d.kind in factors}
+        priors |= {d.node_id: w.parent_factor for d in self.docs if d.kind == "Subclause" and d.node_id in parents}
+        return priors
 
     def embed(self, text: str) -> Vector:
         """The question's vector (remembered for the last 512 texts: a question is often embedded twice)."""
         return self._embed(text[:2000])
+
+    def forget(self) -> None:
+        """Drop the remembered question vectors (benchmarks time questions as if never asked before)."""
+        self._embed.cache_clear()
 
     def _embed_uncached(self, text: str) -> Vector:
         vector: Vector = self.encoder.encode([text])[0]

@@ -158,8 +158,7 @@ class Assistant:
         text = clean(question)
         mentions = find_ids(text, self.nodes)
         answer = self._answer(text, mentions, system, conversation)
-        labels = {e.iri: e.label for e in self.entities.entities}
-        grounded = ensure_grounded(answer, self.titles, [m.id for m in mentions if not m.known], labels)
+        grounded = ensure_grounded(answer, self.titles, [m.id for m in mentions if not m.known], self.entities.labels)
         if conversation is not None:
             conversation.remember(text, grounded)
         return grounded
@@ -181,7 +180,7 @@ class Assistant:
             return compose.help_text()
         self.entities.refresh()
         links = self.entities.linker.link(text)
-        named = delexicalise(text, [m for m in links if m.strong])
+        named = delexicalise(text, links)
         parsed = parse(named)
         if parsed.intent is Intent.HELP:
             return compose.help_text()
@@ -296,16 +295,15 @@ class Assistant:
         system: SystemRef | None,
         conversation: Conversation | None,
     ) -> Answer:
-        systems = [system_ref(e) for e in self.entities.by_kind("system")]
         if parsed.intent is Intent.STATUS and not mentions:
-            return self._status(system) if system else compose.status_needs_system(systems)
+            return self._status(system) if system else compose.status_needs_system(self._some_systems())
         targets, confidence, hits = self._targets(text, parsed, mentions, conversation)
         if not targets:
             return compose.out_of_scope()
         if confidence < CONFIDENCE_THRESHOLD:
             return compose.unsure([self.nodes[h.node_id] for h in hits[:3]], confidence)
         node = compose.primary([self.nodes[t] for t in targets])
-        return self._compose(node, parsed, system, systems, confidence)
+        return self._compose(node, parsed, system, confidence)
 
     def _targets(
         self, text: str, parsed: ParsedQuestion, mentions: list[IdMention], conversation: Conversation | None
@@ -331,9 +329,11 @@ class Assistant:
             return [], 0.0, []
         return [h.node_id for h in hits], confidence, hits
 
-    def _compose(
-        self, node: Node, parsed: ParsedQuestion, system: SystemRef | None, systems: list[SystemRef], confidence: float
-    ) -> Answer:
+    def _some_systems(self) -> list[SystemRef]:
+        """The first systems by name, for an answer that asks which one is meant."""
+        return [system_ref(e) for e in self.entities.by_kind("system")[: compose.MAX_LISTED]]
+
+    def _compose(self, node: Node, parsed: ParsedQuestion, system: SystemRef | None, confidence: float) -> Answer:
         if parsed.intent is Intent.EVIDENCE:
             recorded = organisation.recorded_evidence(self.store, node.id)
             return compose.evidence(node, recorded, self.today().isoformat(), confidence)
@@ -341,7 +341,7 @@ class Assistant:
             return compose.mapping(node, self.mappings.get(node.id, []), parsed.frameworks, confidence)
         if parsed.intent is Intent.APPLICABILITY or (system is not None and node.kind == "Control"):
             if system is None:
-                return compose.needs_system(node, systems, confidence)
+                return compose.needs_system(node, self._some_systems(), confidence)
             decision = organisation.current_decision(self.store, node.id, system.iri)
             fired = [s for s in rules.suggestions(self.store, system.iri) if s.control == node.id]
             return compose.applicability(node, system, decision, fired, confidence)

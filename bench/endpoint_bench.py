@@ -13,9 +13,7 @@ Run: .venv/bin/python bench/endpoint_bench.py [--systems 2400] [--runs 40]
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import synthetic_org  # noqa: E402
+from oxigraph_server import oxigraph_server  # noqa: E402
 
 from graph.compliance.applicability import COUNTS  # noqa: E402
 from graph.compliance.soa import CURRENT_FOR_SYSTEM, controls  # noqa: E402
@@ -147,47 +146,28 @@ def main() -> None:
     print(f"| latency p50 / p95 | {pct(latencies, 0.5):.1f} ms / {pct(latencies, 0.95):.1f} ms |")
     server.should_exit = True
 
-    with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        oxi_port = probe.getsockname()[1]
-        probe.close()
-        exe = Path(sys.executable).parent / "oxigraph"
-        proc = subprocess.Popen(
-            [str(exe), "serve", "--location", tmp, "--bind", f"127.0.0.1:{oxi_port}", "--union-default-graph"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            remote = RemoteStore(f"http://127.0.0.1:{oxi_port}/query")
-            for _ in range(100):
-                try:
-                    remote.ask("ASK {}")
-                    break
-                except Exception:
-                    time.sleep(0.1)
-            for graph_name, t in triples.items():
-                for i in range(0, len(t), 50_000):
-                    remote.insert(graph_name, t[i : i + 50_000])
-            load_reference(remote, OntologyLayout(DEFAULT_ONTOLOGY_DIR))
-            print()
-            print("| query | embedded median | Oxigraph server via RemoteStore median | ratio |")
-            print("|---|---|---|---|")
-            for label, query in queries.items():
-                emb, rem = [], []
-                for _ in range(max(5, args.runs // 4)):
-                    started = time.perf_counter()
-                    store.select(query)
-                    emb.append((time.perf_counter() - started) * 1000)
-                    started = time.perf_counter()
-                    remote.select(query)
-                    rem.append((time.perf_counter() - started) * 1000)
-                print(
-                    f"| {label} | {statistics.median(emb):.1f} ms | {statistics.median(rem):.1f} ms | {statistics.median(rem) / statistics.median(emb):.1f}x |",
-                    flush=True,
-                )
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with tempfile.TemporaryDirectory() as tmp, oxigraph_server(Path(tmp)) as url:
+        remote = RemoteStore(url)
+        for graph_name, t in triples.items():
+            for i in range(0, len(t), 50_000):
+                remote.insert(graph_name, t[i : i + 50_000])
+        load_reference(remote, OntologyLayout(DEFAULT_ONTOLOGY_DIR))
+        print()
+        print("| query | embedded median | Oxigraph server via RemoteStore median | ratio |")
+        print("|---|---|---|---|")
+        for label, query in queries.items():
+            emb, rem = [], []
+            for _ in range(max(5, args.runs // 4)):
+                started = time.perf_counter()
+                store.select(query)
+                emb.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                remote.select(query)
+                rem.append((time.perf_counter() - started) * 1000)
+            print(
+                f"| {label} | {statistics.median(emb):.1f} ms | {statistics.median(rem):.1f} ms | {statistics.median(rem) / statistics.median(emb):.1f}x |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

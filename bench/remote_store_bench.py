@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +23,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from oxigraph_server import oxigraph_server  # noqa: E402
 
 from graph.compliance.decisions import DecisionRequest, record  # noqa: E402
 from graph.compliance.soa import soa_for_system  # noqa: E402
@@ -55,66 +55,47 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300)
     args = parser.parse_args()
     layout = OntologyLayout(DEFAULT_ONTOLOGY_DIR)
-    with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-        probe.close()
-        exe = Path(sys.executable).parent / "oxigraph"
-        server = subprocess.Popen(
-            [str(exe), "serve", "--location", tmp, "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            store = RemoteStore(f"http://127.0.0.1:{port}/query")
-            for _ in range(100):
-                try:
-                    store.ask("ASK {}")
-                    break
-                except Exception:
-                    time.sleep(0.1)
-            load_reference(store, layout)
-            inventory = ROOT / "ontology" / "examples" / "kestrel-finance.yaml"
-            import_inventory(inventory, store, read_triples(layout.vocabulary), layout.shapes)
-            cells = [
-                Quad(
-                    NamedNode(f"{ORG}systems/support-chatbot"),
-                    NamedNode(p),
-                    NamedNode(ISO + "A.6.2.8"),
-                    NamedNode(GRAPH_APPLICABILITY),
-                )
-                for p in ("https://w3id.org/aims-graph/ontology#undecidedControl",)
-            ] * 2000
-            counter = iter(range(10**9))
+    with tempfile.TemporaryDirectory() as tmp, oxigraph_server(Path(tmp)) as url:
+        store = RemoteStore(url)
+        load_reference(store, layout)
+        inventory = ROOT / "ontology" / "examples" / "kestrel-finance.yaml"
+        import_inventory(inventory, store, read_triples(layout.vocabulary), layout.shapes)
+        cells = [
+            Quad(
+                NamedNode(f"{ORG}systems/support-chatbot"),
+                NamedNode(p),
+                NamedNode(ISO + "A.6.2.8"),
+                NamedNode(GRAPH_APPLICABILITY),
+            )
+            for p in ("https://w3id.org/aims-graph/ontology#undecidedControl",)
+        ] * 2000
+        counter = iter(range(10**9))
 
-            def decide() -> None:
-                n = next(counter)
-                verdict = "applicable" if n % 2 else "not-applicable"
-                request = DecisionRequest(
-                    "A.9.3", "Support chatbot", verdict, "best-practice", f"Benchmark decision {n}.", "U-BENCH"
-                )
-                record(store, request)
+        def decide() -> None:
+            n = next(counter)
+            verdict = "applicable" if n % 2 else "not-applicable"
+            request = DecisionRequest(
+                "A.9.3", "Support chatbot", verdict, "best-practice", f"Benchmark decision {n}.", "U-BENCH"
+            )
+            record(store, request)
 
-            rows = [
-                (
-                    "SELECT with a bound value (control by id)",
-                    lambda: store.select(CONTROL, bindings={"id": Literal("A.6.2.8")}),
-                ),
-                ("ASK", lambda: store.ask("ASK { ?s ?p ?o }")),
-                ("present(): 2,000 quads", lambda: store.present(cells)),
-                ("decision write (validate + one update)", decide),
-                ("SoA for one system", lambda: soa_for_system(store, "Support chatbot", dt.date(2026, 12, 2))),
-            ]
-            print("| remote store call (Oxigraph server on loopback) | p50 | p95 |")
-            print("|---|---|---|")
-            for label, action in rows:
-                runs = args.runs if "SoA" not in label else max(20, args.runs // 10)
-                p50, p95 = timed(action, runs)
-                print(f"| {label} | {p50:.2f} ms | {p95:.2f} ms |", flush=True)
-            store.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        rows = [
+            (
+                "SELECT with a bound value (control by id)",
+                lambda: store.select(CONTROL, bindings={"id": Literal("A.6.2.8")}),
+            ),
+            ("ASK", lambda: store.ask("ASK { ?s ?p ?o }")),
+            ("present(): 2,000 quads", lambda: store.present(cells)),
+            ("decision write (validate + one update)", decide),
+            ("SoA for one system", lambda: soa_for_system(store, "Support chatbot", dt.date(2026, 12, 2))),
+        ]
+        print("| remote store call (Oxigraph server on loopback) | p50 | p95 |")
+        print("|---|---|---|")
+        for label, action in rows:
+            runs = args.runs if "SoA" not in label else max(20, args.runs // 10)
+            p50, p95 = timed(action, runs)
+            print(f"| {label} | {p50:.2f} ms | {p95:.2f} ms |", flush=True)
+        store.close()
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 Run: .venv/bin/python bench/retrieval_bench.py [--runs N]
 Quality: hit@1, hit@5 and MRR of hybrid, BM25-only and dense-only retrieval on the dev set and on our
-independent hold-out set. Warm latency: `Assistant.ask` (retrieval + intent + composition + grounding
-check) once per question, after one warm-up, on a fresh assistant (no cached query vectors). Cold start:
-wall time of the real `aims ask` command in a new process, on a loaded store with its index built.
+two independent hold-out sets (the second, 110 questions, written for issue 14). Warm latency:
+`Assistant.ask` (retrieval + intent + composition + grounding check) once per question, after one
+warm-up, on a fresh assistant (no cached query vectors). Cold start: wall time of the real `aims ask`
+command in a new process, on a loaded store with its index built.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = {
     "dev (50)": ROOT / "tests/data/retrieval-dev.jsonl",
     "hold-out (120)": ROOT / "tests/data/retrieval-holdout.jsonl",
+    "second hold-out (110)": ROOT / "tests/data/retrieval-holdout2.jsonl",
 }
 
 

@@ -74,13 +74,15 @@ def synthetic(n_systems: int, seed: int = 7, undecided: float = 0.0) -> list[tup
             Triple(risk, NamedNode(DCTERMS + "title"), Literal(f"Synthetic risk {i}")),
             Triple(risk, NamedNode(DCTERMS + "description"), Literal("A synthetic risk.")),
             Triple(risk, NamedNode(AIMS + "affectsSystem"), s),
+        ]
+        likelihood, impact = rng.randint(1, 5), rng.randint(1, 5)
+        inventory += [
+            Triple(risk, NamedNode(AIMS + "likelihood"), Literal(str(likelihood), datatype=NamedNode(XSD + "integer"))),
+            Triple(risk, NamedNode(AIMS + "impact"), Literal(str(impact), datatype=NamedNode(XSD + "integer"))),
             Triple(
                 risk,
-                NamedNode(AIMS + "likelihood"),
-                Literal(str(rng.randint(1, 5)), datatype=NamedNode(XSD + "integer")),
-            ),
-            Triple(
-                risk, NamedNode(AIMS + "impact"), Literal(str(rng.randint(1, 5)), datatype=NamedNode(XSD + "integer"))
+                NamedNode(AIMS + "riskLevel"),
+                Literal(str(likelihood * impact), datatype=NamedNode(XSD + "integer")),
             ),
         ]
         if rng.random() < 0.7:

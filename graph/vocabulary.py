@@ -66,10 +66,16 @@ class Scheme:
         return tuple(c.notation for c in self.concepts)
 
     def get(self, notation: str) -> Concept:
-        """The concept written ``notation`` (case-insensitive), or ``VocabularyError`` listing the values."""
+        """The concept written ``notation``, or named by its label or an alternative label (any case).
+
+        ``VocabularyError`` lists the notations when nothing matches.
+        """
         wanted = notation.strip().lower()
         for concept in self.concepts:
             if concept.notation.lower() == wanted:
+                return concept
+        for concept in self.concepts:
+            if wanted in {concept.label.lower(), *(a.lower() for a in concept.alt_labels)}:
                 return concept
         raise VocabularyError(f"unknown value {notation!r}; expected one of {', '.join(self.notations())}")
 

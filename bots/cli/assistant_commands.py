@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markdown import Markdown
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from bots.cli.app import app, err, fail, guarded, out
 from bots.cli.output import print_rows
@@ -59,13 +60,23 @@ def open_assistant(settings: Settings, *, force_index: bool = False, quiet: bool
     return store, assistant
 
 
-def render(answer: Answer) -> None:
-    """Print an answer for a terminal: Markdown, then its sources and suggested actions."""
+def render(answer: Answer, *, show_query: bool = False) -> None:
+    """Print an answer for a terminal: Markdown, then its sources, suggested actions and (asked for) its query."""
     out.print(Markdown(answer.text))
     if answer.citations:
-        out.print("[dim]Sources: " + "; ".join(f"{c.id} {c.title}" for c in answer.citations) + "[/]", highlight=False)
+        sources = Text("Sources: " + "; ".join(c.display for c in answer.citations), style="dim")
+        out.print(sources, highlight=False)
     for action in answer.actions:
-        out.print(f"[dim]-> {action.label}[/]", highlight=False)
+        out.print(Text(f"-> {action.label}", style="dim"), highlight=False)
+    if show_query:
+        if answer.query is None or not answer.query.sparql:
+            note = "(answered from the standard's text)"
+            if answer.query is not None:
+                note = f"(no SPARQL query: `{answer.query.command}`)"
+            out.print(Text(note, style="dim"), highlight=False)
+        else:
+            out.print(Text(f"-- {answer.query.command}", style="dim"), highlight=False)
+            print(answer.query.sparql)
 
 
 @app.command()
@@ -74,6 +85,9 @@ def ask(
     question: Annotated[str, typer.Argument(help="The question, in your own words.")],
     system: Annotated[str | None, typer.Option("--system", "-s", help="The AI system you ask about.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+    show_query: Annotated[
+        bool, typer.Option("--show-query", help="Also print the SPARQL the answer came from, to rerun or adapt.")
+    ] = False,
 ) -> None:
     """Answer one question, citing the graph nodes used."""
     store, assistant = open_assistant(ctx.obj)
@@ -84,7 +98,7 @@ def ask(
     if as_json:
         out.print_json(json.dumps(answer.to_dict()))
     else:
-        render(answer)
+        render(answer, show_query=show_query)
 
 
 @app.command()

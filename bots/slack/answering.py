@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from assistant.answer import Answer
 from bots.slack.listeners.views.answer_builder import answer_blocks
 from bots.slack.services import SlackServices
 
@@ -24,4 +25,14 @@ def answer_in_thread(client: WebClient, services: SlackServices, event: dict[str
     thread_ts = event.get("thread_ts") or event["ts"]
     conversation = services.conversation(channel, thread_ts)
     answer = services.assistant.ask(strip_mentions(event.get("text", "")), conversation=conversation)
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=answer.text[:3000], blocks=answer_blocks(answer))
+    client.chat_postMessage(
+        channel=channel,
+        thread_ts=thread_ts,
+        text=answer.text[:3000],
+        blocks=answer_blocks(answer, query_key(services, answer)),
+    )
+
+
+def query_key(services: SlackServices, answer: Answer) -> str | None:
+    """The key of the answer's query for its *Show query* button (None when the answer ran none)."""
+    return services.keep_query(answer.query) if answer.query is not None and answer.query.sparql else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections import OrderedDict
@@ -9,12 +10,14 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from assistant.answer import QueryUsed
 from assistant.conversation import Conversation
 from assistant.service import Assistant
 from graph.store import Store
 
 MAX_THREADS = 2000
 MAX_EVENT_IDS = 5000
+MAX_QUERIES = 500
 logger = logging.getLogger("aims.slack")
 
 
@@ -27,6 +30,7 @@ class SlackServices:
     deciders: frozenset[str]
     _threads: OrderedDict[tuple[str, str], Conversation] = field(default_factory=OrderedDict)
     _seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
+    _queries: OrderedDict[str, QueryUsed] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _after_ack: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="aims-after-ack")
@@ -60,6 +64,21 @@ class SlackServices:
             while len(self._threads) > MAX_THREADS:
                 self._threads.popitem(last=False)
             return found
+
+    def keep_query(self, query: QueryUsed) -> str:
+        """Keep an answer's query for its *Show query* button (the newest few hundred); the key to ask for it."""
+        key = hashlib.sha256(query.sparql.encode()).hexdigest()[:16]
+        with self._lock:
+            self._queries.pop(key, None)
+            self._queries[key] = query
+            while len(self._queries) > MAX_QUERIES:
+                self._queries.popitem(last=False)
+        return key
+
+    def kept_query(self, key: str) -> QueryUsed | None:
+        """The query kept under ``key``, if the bot still has it."""
+        with self._lock:
+            return self._queries.get(key)
 
     def first_time(self, event_id: str) -> bool:
         """True the first time an event id is seen: Slack retries events it thinks were not acked."""

@@ -130,6 +130,10 @@ def _triples(record: Record, values: dict[str, object]) -> list[Triple]:
         triples.append(
             Triple(subject, NamedNode(RDFS + "label"), Literal(f"{record.key} {values.get('title', '')}".strip()))
         )
+        likelihood, impact = values.get("likelihood"), values.get("impact")
+        if isinstance(likelihood, int) and isinstance(impact, int):
+            # Derived and stored, so "which risks are highest" reads one number per risk instead of joining two.
+            triples.append(Triple(subject, NamedNode(AIMS + "riskLevel"), _literal(likelihood * impact)))
     if record.kind == "evidence":
         triples.append(Triple(subject, NamedNode(RDFS + "label"), Literal(record.key)))
         if not values.get("systems"):

@@ -19,6 +19,9 @@ Both are SPARQL files whose leading comments describe them:
     (question patterns) words a question must contain for the pattern to answer it (case-insensitive),
     for patterns whose phrasings alone would also fit questions about the standard ("what is our
     decision on A.6.2.8?" vs "what is A.6.2.8 about?").
+``# unless: REGEX``
+    (question patterns) words that send a question elsewhere even when the cue matches ("the biggest
+    risk" is not a question for the plain list of risks).
 ``# lists: KIND``
     (question patterns) the kind of thing the pattern lists (``system``, ``dataset`` ...): a question
     whose subject is another kind of thing ("list the datasets ...") is not for it.
@@ -26,6 +29,17 @@ Both are SPARQL files whose leading comments describe them:
     (question patterns) the answer also lists the evidence an auditor typically accepts for the control.
 ``# source: gap``
     (question patterns) answered by the gap analysis rather than by the file's query.
+``# count: SELECT (COUNT(...) AS ?total) WHERE { ... }``
+    how to count the rows cheaply when only the first ones are shown (the main query's join of labels
+    and details is not needed to count them); bound the same way as the query.
+``# shown: any``
+    when only the first rows are shown, any rows will do: the query's ``ORDER BY`` is for reading
+    (names), so it is left out of the limited run and the rows shown are sorted afterwards.
+``# fold: VAR``
+    rows that repeat ``?VAR`` are one thing (a supplier used by several systems): the answer folds them.
+``# rows-limited-here`` (a comment at the end of a sub-select)
+    where the limit goes when only the first rows are wanted: the ranking sub-select, so that details
+    are looked up for the rows shown only.
 """
 
 from __future__ import annotations
@@ -44,7 +58,8 @@ VALUE_TYPES = ("text", "integer", "date", "iri", "control", "risk_source", "tier
 TYPES = frozenset(VALUE_TYPES) | frozenset(ENTITY_CLASSES)
 TEMPLATES = ("heading", "row", "one", "none")
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+([\w|]+)\s*(\(optional\))?\s*(.*)$")
-_KEY = re.compile(r"^#\s*(answers|ask|heading|row|one|none|source|cue|also|lists):\s?(.*)$", re.IGNORECASE)
+_KEYS = "answers|ask|heading|row|one|none|source|cue|unless|also|lists|count|shown|fold"
+_KEY = re.compile(rf"^#\s*({_KEYS}):\s?(.*)$", re.IGNORECASE)
 
 
 class CatalogError(ValueError):
@@ -89,6 +104,10 @@ class NamedQuery:
     cue: re.Pattern[str] | None = None
     also: tuple[str, ...] = ()
     lists: str = ""
+    unless: re.Pattern[str] | None = None
+    count: str = ""
+    shown_any: bool = False
+    fold: str = ""
 
     @property
     def is_pattern(self) -> bool:
@@ -105,8 +124,10 @@ def parse(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     answers, source = "", "sparql"
     cue: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
     also: list[str] = []
-    lists = ""
+    lists = count = fold = ""
+    shown_any = False
     params: list[Parameter] = []
     asks: list[str] = []
     templates: dict[str, str] = {}
@@ -127,15 +148,25 @@ def parse(path: Path) -> NamedQuery:
                 asks.append(value)
             elif key == "source":
                 source = value
-            elif key == "cue":
+            elif key in {"cue", "unless"}:
                 try:
-                    cue = re.compile(value, re.IGNORECASE)
+                    compiled = re.compile(value, re.IGNORECASE)
                 except re.error as exc:
-                    raise CatalogError(f"{path}:{number}: the cue is not a regular expression: {exc}") from exc
+                    raise CatalogError(f"{path}:{number}: the {key} is not a regular expression: {exc}") from exc
+                if key == "cue":
+                    cue = compiled
+                else:
+                    unless = compiled
             elif key == "also":
                 also.append(value)
             elif key == "lists":
                 lists = value
+            elif key == "count":
+                count = value
+            elif key == "shown":
+                shown_any = value == "any"
+            elif key == "fold":
+                fold = value.lstrip("?")
             else:
                 templates[key] = value
     declared = {p.name for p in params}
@@ -143,7 +174,22 @@ def parse(path: Path) -> NamedQuery:
         for slot in re.findall(r"\{(\w+)\}", ask):
             if slot not in declared:
                 raise CatalogError(f"{path}: '# ask: {ask}' uses {{{slot}}}, which is not a declared parameter")
-    return NamedQuery(path.stem, answers, tuple(params), text, tuple(asks), templates, source, cue, tuple(also), lists)
+    return NamedQuery(
+        path.stem,
+        answers,
+        tuple(params),
+        text,
+        tuple(asks),
+        templates,
+        source,
+        cue,
+        tuple(also),
+        lists,
+        unless,
+        count,
+        shown_any,
+        fold,
+    )
 
 
 @cache

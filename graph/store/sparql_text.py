@@ -64,17 +64,29 @@ def _insertion_points(query: str, names: tuple[str, ...]) -> tuple[tuple[int, tu
     Cached: the same few queries run with new values all the time, and scanning a query's braces in
     Python cost more than Oxigraph took to answer it (0.15 ms of a 0.3 ms rule query).
     """
-    points: list[tuple[int, tuple[str, ...]]] = []
+    groups: list[tuple[int, int]] = []
     for match in _GROUP_START.finditer(query):
         line_start = query.rfind("\n", 0, match.start()) + 1
         if query[line_start : match.start()].lstrip().startswith("#"):
             continue
         if match.group(1):
             return ()
-        body = query[match.end() : _group_end(query, match.end())]
+        groups.append((match.start(), match.end()))
+    ends = [_group_end(query, body_start) for _, body_start in groups]
+    points: list[tuple[int, tuple[str, ...]]] = []
+    for (_, body_start), end in zip(groups, ends, strict=True):
+        # A sub-select's own group is another scope: its variables are not this group's, and it gets a
+        # VALUES block of its own. Writing one here too would repeat every row once per value.
+        inner = [(s, e) for (s, b), e in zip(groups, ends, strict=True) if body_start < s and e <= end]
+        body, cursor = "", body_start
+        for start, stop in inner:
+            if start >= cursor:
+                body += query[cursor:start]
+                cursor = stop
+        body += query[cursor:end]
         used = tuple(name for name in names if re.search(rf"[?$]{re.escape(name)}\b", body))
         if used:
-            points.append((match.end(), used))
+            points.append((body_start, used))
     return tuple(points)
 
 

@@ -59,3 +59,16 @@ def test_encoder_needs_no_network(tmp_path: Path) -> None:
     copy = tmp_path / "model"
     shutil.copytree(packaged_model_dir(), copy)
     assert np.allclose(Encoder(copy).encode(TEXTS[:1]), Encoder(packaged_model_dir()).encode(TEXTS[:1]))
+
+
+def test_bulk_embedding_gives_the_same_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.embeddings as embeddings
+
+    encoder = Encoder(packaged_model_dir())
+    texts = [f"{t} ({i})" for i, t in enumerate(TEXTS[:3] * 4)]
+    steps: list[int] = []
+    small = encoder.encode_many(texts, steps.append)
+    monkeypatch.setattr(embeddings, "BULK_TEXTS", 4)
+    bulk = encoder.encode_many(texts)
+    assert np.abs(small - bulk).max() < 1e-4 and sum(steps) == len(texts)
+    assert np.abs(small - encoder.encode(texts)).max() < 1e-5

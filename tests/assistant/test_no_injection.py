@@ -97,7 +97,8 @@ def assert_only_in_literals(queries: list[str]) -> None:
 def test_questions_never_become_query_syntax(recording: Any, before: str, after: str) -> None:
     assistant, store = recording
     store.queries.clear()
-    for template in ("who owns the fraud model? {} {}", "does A.7.4 apply to the fraud model {} {}?", "{} list {} risks"):
+    templates = ("who owns the fraud model? {} {}", "does A.7.4 apply to the fraud model {} {}?", "{} list {} risks")
+    for template in templates:
         assistant.ask(template.format(before + MARKER, after + MARKER))
     assert store.queries, "the questions ran no query: the property was not exercised"
     assert_only_in_literals(store.queries)

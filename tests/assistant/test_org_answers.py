@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import Answer
-from assistant.answer_checks import failures, read_cases
+from assistant.answer_checks import failures, read_cases, read_decisions
 from assistant.conversation import Conversation
 from assistant.service import Assistant
-from graph.compliance.decisions import DecisionRequest, record
+from graph.compliance.decisions import record
 from graph.ingest.load import OntologyLayout, load_reference
 from graph.ingest.rdf_files import read_triples
 from graph.inventory.importer import import_inventory
@@ -31,14 +31,7 @@ def organisation_assistant(
     import_inventory(inventory, store, read_triples(layout.vocabulary), layout.shapes)
     if decisions:
         july = dt.datetime(2026, 7, 14, 10, tzinfo=dt.UTC)
-        for request in (
-            DecisionRequest("A.7.4", "CV screening model", "applicable", "risk-treatment",
-                            "Historic hiring data is the training set for the ranker", "U024BE7LH"),
-            DecisionRequest("A.10.3", "Product recommender", "not-applicable", "not-relevant",
-                            "Built entirely in house with no bought-in components", "U024BE7LH"),
-            DecisionRequest("A.2.2", None, "applicable", "best-practice",
-                            "The policy covers every Kestrel business unit", "U024BE7LH"),
-        ):  # fmt: skip
+        for request in read_decisions(DATA / "answers-dev-decisions.jsonl"):
             record(store, request, now=july)
     shutil.copytree(index_dir, folder)
     return Assistant(store, folder, today=lambda: TODAY)

@@ -73,3 +73,21 @@ def test_ask_before_load_says_what_to_do(tmp_path: Path) -> None:
     result = run_aims(tmp_path / "fresh", "ask", "hello")
     assert result.returncode == 1
     assert "run `aims load` first" in result.stderr
+
+
+def test_ask_about_the_organisation_shows_the_query_to_rerun(home: Path) -> None:
+    from tests.conftest import EXAMPLE_INVENTORY
+
+    org = home.parent / "org-home"
+    home_with_index(org, home / "index")
+    assert run_aims(org, "load", "--inventory", str(EXAMPLE_INVENTORY)).returncode == 0
+    result = run_aims(org, "ask", "which datasets does the fraud model use?", "--show-query")
+    assert result.returncode == 0, result.stderr
+    assert "Card transactions with fraud labels" in result.stdout and "Dataset: Lumen device" in result.stdout
+    assert '-- aims query system-datasets --param system="Fraud scoring model"' in result.stdout
+    sparql = result.stdout[result.stdout.index("# Answers:") :]
+    again = run_aims(org, "sparql", sparql, "--format", "csv")
+    assert again.returncode == 0 and "Lumen device and address enrichment" in again.stdout
+    answer = json.loads(run_aims(org, "ask", "which datasets does the fraud model use?", "--json").stdout)
+    assert answer["query"]["name"] == "system-datasets" and "VALUES" in answer["query"]["sparql"]
+    assert {"kind": "AI system", "title": "Fraud scoring model"}.items() <= answer["citations"][0].items()

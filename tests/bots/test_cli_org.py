@@ -85,6 +85,21 @@ def test_query_with_param(home: Path) -> None:
     assert bad.returncode == 1 and "expected integer" in bad.stderr
 
 
+def test_question_patterns_run_by_name_with_things_named_in_words(home: Path) -> None:
+    owner = run_aims(home, "query", "owner-of", "--param", "thing=fraud model", "--json", check=True).stdout
+    [row] = json.loads(owner)
+    assert row["thing"] == "https://w3id.org/aims-graph/org/systems/fraud-scoring-model"
+    assert row["thingName"] == "Fraud scoring model" and row["owner"] == "Amara Okafor (Fraud Analytics)"
+    tier = run_aims(home, "query", "systems-by-tier", "--param", "tier=high risk", "--json", check=True).stdout
+    assert [r["systemName"] for r in json.loads(tier)] == ["CV screening model"]
+    unknown = run_aims(home, "query", "owner-of", "--param", "thing=Payroll robot")
+    assert unknown.returncode == 1 and "no system or risk or evidence called 'Payroll robot'" in unknown.stderr
+    listing = run_aims(home, "query", check=True).stdout
+    assert "owner-of\t--param thing=<system|risk|evidence>" in listing
+    gap = run_aims(home, "query", "fix-first")
+    assert gap.returncode == 1 and "answered by `aims gap`" in gap.stderr
+
+
 def test_bad_inventory_lists_problems_and_keeps_the_old_one(home: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("systems:\n  - name: Bot\n    purpose: p\n    role: overlord\n", encoding="utf-8")

@@ -65,3 +65,14 @@ def test_bound_value_inside_a_sub_select(loaded_store: OxigraphStore) -> None:
     )
     rows = loaded_store.select(query, bindings={"id": Literal("A.7.4")})
     assert [r["title"].value for r in rows] == ["Quality of data for AI systems"]  # type: ignore[union-attr]
+
+
+def test_values_bound_inside_a_sub_select_give_each_row_once(loaded_store: OxigraphStore) -> None:
+    # ?id is used only inside the sub-selects, which do not return it; were its VALUES written into every
+    # enclosing group too, each control would come back once per value at each level (2 x 2 x 2).
+    query = (
+        "SELECT ?node WHERE { { SELECT ?node WHERE { { SELECT ?node WHERE { "
+        "?node <http://www.w3.org/2004/02/skos/core#notation> ?id } } } ORDER BY ?node } }"
+    )
+    rows = loaded_store.select(query, bindings={"id": [Literal("A.7.4"), Literal("A.6.2.8")]})
+    assert sorted(r["node"].value.rsplit("/", 1)[1] for r in rows) == ["A.6.2.8", "A.7.4"]  # type: ignore[union-attr]

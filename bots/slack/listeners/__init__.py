@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bots.slack.listeners.actions import confirm_proposal, record_decision, show_evidence
+from bots.slack.listeners.actions import confirm_proposal, record_decision, show_evidence, show_query
 from bots.slack.listeners.commands import aims_command
 from bots.slack.listeners.events import app_home_opened, app_mention, assistant_thread, message
 from bots.slack.listeners.shortcuts import record_as_decision
@@ -20,6 +20,7 @@ def register(app: App, services: SlackServices) -> None:
     app.event("app_home_opened")(app_home_opened.make_handler(services))
     app.action("record_decision")(record_decision.make_handler(services))
     app.action("show_evidence")(show_evidence.make_handler(services))
+    app.action("show_query")(show_query.make_handler(services))
     app.action("confirm_proposal")(confirm_proposal.make_handler(services))
     app.shortcut("record_as_decision")(record_as_decision.make_handler(services))
     app.view("record_decision")(decision_submission.make_record(services))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from assistant.answer import Answer, Citation, SuggestedAction
+from assistant.answer import Answer, Citation, QueryUsed, SuggestedAction
 from bots.slack.decision_flow import modal_errors, request_from
-from bots.slack.listeners.views.answer_builder import answer_blocks
+from bots.slack.listeners.views.answer_builder import answer_blocks, query_blocks
 from bots.slack.listeners.views.decision_modal_builder import ORGANISATION, decision_modal, modal_values
 from bots.slack.listeners.views.home_builder import home_view
 from bots.slack.listeners.views.proposal_builder import proposal_blocks
 from bots.slack.listeners.views.report_builder import gap_summary, soa_summary
-from bots.slack.mrkdwn import SECTION_LIMIT, mrkdwn
+from bots.slack.mrkdwn import MAX_SECTIONS, SECTION_LIMIT, mrkdwn
 from graph.compliance.decisions import FieldError
 from graph.compliance.evidence import Lapsing
 from graph.compliance.gap import GapItem
@@ -138,3 +138,31 @@ def test_soa_and_gap_summaries() -> None:
     ]
     gap = gap_summary([GapItem(1, "untreated risk", "R-002 Bias", 1, 15, "no treatment")])
     assert gap.splitlines()[1] == "1. [untreated risk] R-002 Bias: no treatment"
+
+
+def test_long_lists_are_split_between_lines_and_never_past_slacks_limits() -> None:
+    lines = "\n".join(f"- System {i}: " + "x" * 90 for i in range(400))
+    blocks = answer_blocks(Answer(f"400 AI systems:\n{lines}", (), "organisation", 1.0))
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert len(sections) == MAX_SECTIONS and all(len(t) <= SECTION_LIMIT for t in sections)
+    assert sections[0].splitlines()[1].startswith("• System 0: ") and all(t.endswith("x") for t in sections[:-1])
+    assert "longer" in sections[-1] and len(blocks) <= 50
+
+
+def test_the_show_query_button_and_the_query_blocks() -> None:
+    query = QueryUsed("untreated-risks", "SELECT ?risk WHERE { ?risk ?p ?o }\n" * 200, "aims query untreated-risks")
+    answer = Answer("2 risks have no treatment recorded:", (), "organisation", 1.0, query=query)
+    [_, actions] = answer_blocks(answer, "k1")
+    assert actions["elements"] == [
+        {
+            "type": "button",
+            "text": {"type": "plain_text", "text": "Show query"},
+            "action_id": "show_query",
+            "value": "k1",
+        }
+    ]
+    assert all(b["type"] != "actions" for b in answer_blocks(answer))
+    blocks = query_blocks(query.name, query.command, query.sparql)
+    code = [b["text"]["text"] for b in blocks[1:]]
+    assert all(c.startswith("```") and c.endswith("```") and len(c) <= 3000 for c in code)
+    assert "".join(c.strip("`") for c in code) == query.sparql

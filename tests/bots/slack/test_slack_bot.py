@@ -91,6 +91,24 @@ def test_mention_gets_an_answer_in_thread_citing_the_logging_control(bot: Bot) -
     assert "record_decision" in blocks and "show_evidence" in blocks
 
 
+def test_a_question_about_us_is_answered_from_the_graph_with_its_query(bot: Bot) -> None:
+    bot.event(mention("which risks have no treatment yet?", ts="1764000000.000150"), "Ev1b")
+    [call] = bot.api.wait_for("chat.postMessage")
+    sections = [b["text"]["text"] for b in call.params["blocks"] if b["type"] == "section"]
+    assert sections[0].startswith("3 risks have no treatment recorded:\n• R-002 CV ranking disadvantages older")
+    context = next(b for b in call.params["blocks"] if b["type"] == "context")["elements"][0]["text"]
+    assert "Risk: *R-002 CV ranking disadvantages older applicants*" in context
+    [show] = [e for b in call.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert show["action_id"] == "show_query" and len(show["value"]) <= 2000
+    bot.interaction(button("show_query", show["value"], user=EMPLOYEE))
+    [posted] = bot.api.wait_for("chat.postMessage", count=2)[1:]
+    code = "".join(b["text"]["text"] for b in posted.params["blocks"])
+    assert "untreated-risks" in code and "```" in code and "MINUS { ?risk aims:treatment ?any }" in code
+    bot.interaction(button("show_query", "no-such-key", user=EMPLOYEE))
+    [gone] = bot.api.wait_for("chat.postEphemeral")
+    assert "no longer kept" in gone.params["text"]
+
+
 def test_retried_event_is_answered_once(bot: Bot) -> None:
     bot.event(mention("what is A.7.4?", ts="1764000000.000200"), "Ev2")
     bot.event(

@@ -1,1 +1,1 @@
-"""Button listeners: record_decision, show_evidence, confirm_proposal."""
+"""Button listeners: record_decision, show_evidence, show_query, confirm_proposal."""

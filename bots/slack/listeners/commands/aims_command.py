@@ -9,6 +9,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from assistant.ids import find_ids
+from bots.slack.answering import query_key
 from bots.slack.decision_flow import open_decision_modal
 from bots.slack.listeners.views.answer_builder import answer_blocks
 from bots.slack.listeners.views.report_builder import gap_summary, soa_summary
@@ -37,7 +38,8 @@ def make_handler(services: SlackServices) -> Any:
         verb, rest = verb.lower(), rest.strip()
         if verb == "ask" and rest:
             answer = services.assistant.ask(rest)
-            respond(text=answer.text[:3000], blocks=answer_blocks(answer), response_type="ephemeral")
+            blocks = answer_blocks(answer, query_key(services, answer))
+            respond(text=answer.text[:3000], blocks=blocks, response_type="ephemeral")
         elif verb == "decide":
             controls = [m.id for m in find_ids(rest, services.assistant.nodes) if m.known and m.id.startswith("A.")]
             open_decision_modal(
