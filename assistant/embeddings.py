@@ -83,8 +83,7 @@ class Encoder:
         Names the model never saw (``DocuScan``, ``chatbot``) are split into pieces instead, which is what
         tells an organisation's names apart from ordinary English for entity linking.
         """
-        vocab = json.loads((self.model_dir / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
-        return frozenset(w for w in vocab if w.isalpha() and len(w) > 2)
+        return frozenset(w for w in self._tokenizer.get_vocab() if w.isalpha() and len(w) > 2)
 
     @property
     def dimension(self) -> int:

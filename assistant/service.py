@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant import compose
 from assistant.answer import Answer, ensure_grounded
 from assistant.conversation import Conversation
-from assistant.documents import CONTAINER_KINDS, documents_for
+from assistant.documents import CONTAINER_KINDS, NodeDocument, documents_for
 from assistant.embeddings import Encoder, packaged_model_dir
 from assistant.entity_index import EntityIndex
 from assistant.fusion import FusionWeights
@@ -82,10 +82,10 @@ def clean(question: str) -> str:
     return _CONTROL_CHARS.sub(" ", question)[:MAX_QUESTION_CHARS].strip()
 
 
-def common_words(nodes: dict[str, Node], encoder: Encoder) -> frozenset[str]:
+def common_words(docs: Sequence[NodeDocument], encoder: Encoder) -> frozenset[str]:
     """Everyday words: those the tokenizer knows whole, and those used across the standard's texts."""
     counts: Counter[str] = Counter()
-    for doc in documents_for(nodes):
+    for doc in docs:
         counts.update(set(normalise(doc.lexical)))
     return encoder.whole_words | {w for w, n in counts.items() if n >= 3}
 
@@ -136,7 +136,7 @@ class Assistant:
             if n.kind == "RiskSource"
         ]
         self.entities = EntityIndex(
-            store, index_dir / "entities", self.encoder, common_words(self.nodes, self.encoder), progress, risk_sources
+            store, index_dir / "entities", self.encoder, common_words(docs, self.encoder), progress, risk_sources
         )
         self.patterns = PatternIndex(patterns(), self.encoder, index_dir / "patterns")
         self.organisation = OrganisationAnswers(store, self.entities, self.patterns, self.nodes, today)
