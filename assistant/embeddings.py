@@ -70,7 +70,9 @@ class Encoder:
 
     @cached_property
     def _weights(self) -> dict[str, Vector]:
-        weights = {k: v.astype(np.float32) for k, v in load_file(str(self.model_dir / "model.safetensors")).items()}
+        # The file is float32 already: convert only what is not, so 90 MB are not copied at every start.
+        stored = load_file(str(self.model_dir / "model.safetensors"))
+        weights = {k: v.astype(np.float32, copy=False) for k, v in stored.items()}
         # Dense layers are stored (out, in); keep a contiguous (in, out) copy so x @ W needs no transpose.
         for name in [k for k, v in weights.items() if k.startswith("encoder.") and v.ndim == 2]:
             weights[name] = np.ascontiguousarray(weights[name].T)

@@ -106,7 +106,7 @@ class OrganisationAnswers:
         self,
         question: str,
         delexicalised: str,
-        vector: Vector,
+        embed: Callable[[], Vector],
         mentions: Sequence[Mention],
         given: dict[str, Slot],
         previous: dict[str, Slot],
@@ -121,17 +121,20 @@ class OrganisationAnswers:
 
         A question asking what to do ("how should we assess AI risks?") is about the standard unless it
         names one of our things ("what should we fix first for the fraud model?") or asks for the roadmap.
+        ``embed`` gives the question's vector; it is called only when some pattern can be filled, so a
+        question no pattern fits ("what is A.6.2.8 about?") costs no forward pass of the model.
         """
-        scores = self.patterns.scores(delexicalised, vector)
         ranked = []
-        for name, pattern in self.patterns.patterns.items():
+        for pattern in self.patterns.patterns.values():
             candidate = fill(pattern, question, mentions, given, previous, follow_up, ids, subject, listing)
             if candidate is None or (advice and not candidate.names_a_thing and pattern.source != "gap"):
                 continue
-            candidate.dense, candidate.lexical = scores[name]
             ranked.append(candidate)
         if not ranked:
             return None
+        scores = self.patterns.scores(delexicalised, embed())
+        for candidate in ranked:
+            candidate.dense, candidate.lexical = scores[candidate.pattern.name]
         ranked.sort(key=lambda c: -c.score)
         best = self._card_for_two_facts(question, ranked) or ranked[0]
         # A strongly named thing the pattern uses is evidence of its own: the phrasing may then fit less well.

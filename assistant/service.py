@@ -220,11 +220,10 @@ class Assistant:
                 previous[kind] = Slot(kind, tuple(m.iri for m in chosen), ", ".join(m.label for m in chosen))
         follow_up = parsed.anaphoric or parsed.content_words <= 2
         known_ids = sum(1 for m in ids if m.known)
-        vector = self.retriever.embed(shape)
         choice = self.organisation.choose(
             text,
             shape,
-            vector,
+            lambda: self.retriever.embed(shape),
             links,
             given.slots,
             previous,
