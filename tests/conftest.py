@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +19,9 @@ from graph.settings import DEFAULT_ONTOLOGY_DIR
 from graph.store.embedded import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
+# The benchmarks and the tests start the same server the same way: one helper, in bench/.
+sys.path.insert(0, str(ROOT / "bench"))
+from oxigraph_server import oxigraph_server as serve_oxigraph  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -85,38 +85,8 @@ def example_store(layout: OntologyLayout, path: Path | None = None, store: Any =
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph SPARQL server (PyPI package ``oxigraph``) on 127.0.0.1; yields its query URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    exe = Path(sys.executable).parent / "oxigraph"
-    server = subprocess.Popen(
-        [
-            str(exe),
-            "serve",
-            "--location",
-            str(tmp_path_factory.mktemp("oxigraph-server")),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the Oxigraph server did not start") from None
-                time.sleep(0.1)
+    with serve_oxigraph(tmp_path_factory.mktemp("oxigraph-server")) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(params=["embedded", "oxigraph-server"])
