@@ -32,6 +32,7 @@ test: lint unit
 
 bench: install
 	$(BIN)/python bench/load_bench.py
+	$(BIN)/python bench/import_bench.py 10000
 	$(BIN)/python bench/retrieval_bench.py
 	$(BIN)/python bench/decisions_bench.py
 	$(BIN)/python bench/slack_bench.py

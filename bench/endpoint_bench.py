@@ -8,17 +8,24 @@ Run: .venv/bin/python bench/endpoint_bench.py [--systems 2400] [--runs 40]
 2. Throughput: 8 concurrent clients sending a simple SELECT for 10 s: requests/s and p95.
 3. The same queries on a real Oxigraph server (PyPI `oxigraph`, `--union-default-graph`) through our
    RemoteStore vs the embedded store: ratio.
+4. Cheap queries while 8 expensive ones run (`--contention-only` runs just this, about 25 s): an on-disk
+   store (the standard), 8 clients re-sending a three-way cross product with COUNT, 2 other clients
+   sending a simple SELECT; p50 / p95 of the cheap ones and what the expensive ones got, with the
+   default limits: once the 8 come from one address (its share runs, the rest get 429), once from 8
+   addresses (they fill all 8 workers; cheap queries get the express workers). Goal: p95 <= 50 ms.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import statistics
 import sys
 import tempfile
 import threading
 import time
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
@@ -92,12 +99,96 @@ def serve(app: object) -> tuple[uvicorn.Server, int]:
     return server, server.servers[0].sockets[0].getsockname()[1]
 
 
+EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def timed_get(port: int, query: str, source: str) -> tuple[int, float]:
+    """Status and milliseconds for one query sent from the loopback address ``source``."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120, source_address=(source, 0))
+    try:
+        connection.request("GET", "/sparql?" + urlencode({"query": query}))
+        response = connection.getresponse()
+        response.read()
+        return response.status, (time.perf_counter() - started) * 1000
+    finally:
+        connection.close()
+
+
+def under_attack(port: int, sources: list[str], seconds: float) -> tuple[list[float], Counter[int], Counter[int]]:
+    """Cheap-query latencies, cheap errors and expensive replies while ``sources`` re-send cross products."""
+    stop = time.monotonic() + seconds
+    cheap: list[float] = []
+    cheap_errors: Counter[int] = Counter()
+    expensive: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def attacker(source: str) -> None:
+        while time.monotonic() < stop:
+            status, _ = timed_get(port, EXPENSIVE, source)
+            with lock:
+                expensive[status] += 1
+            if status == 429:
+                time.sleep(0.05)
+
+    def user(source: str) -> None:
+        time.sleep(0.5)  # the cross products are running by then
+        while time.monotonic() < stop:
+            status, ms = timed_get(port, SIMPLE, source)
+            with lock:
+                if status == 200:
+                    cheap.append(ms)
+                else:
+                    cheap_errors[status] += 1
+
+    with ThreadPoolExecutor(max_workers=len(sources) + 2) as pool:
+        for source in sources:
+            pool.submit(attacker, source)
+        for source in ("127.0.0.2", "127.0.0.3"):
+            pool.submit(user, source)
+    return cheap, cheap_errors, expensive
+
+
+def contention(seconds: float = 10.0) -> None:
+    """Section 4: cheap queries while 8 expensive ones run, on an on-disk store (worker processes)."""
+    print(
+        f"| cheap SELECT while 8 cross products run (on-disk store, {seconds:g} s) | cheap p50 / p95 "
+        "| cheap answered | expensive replies |"
+    )
+    print("|---|---|---|---|")
+    scenarios = {
+        "default limits; the 8 from one address": (EndpointConfig(), ["127.0.0.1"] * 8),
+        "default limits; the 8 from 8 addresses": (EndpointConfig(), [f"127.0.0.{10 + i}" for i in range(8)]),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        store = OxigraphStore(Path(tmp) / "store")
+        load_reference(store, OntologyLayout(DEFAULT_ONTOLOGY_DIR))
+        for label, (config, sources) in scenarios.items():
+            server, port = serve(create_endpoint(store, config))
+            timed_get(port, SIMPLE, "127.0.0.2")  # a warm worker, as after any first query
+            cheap, cheap_errors, expensive = under_attack(port, sources, seconds)
+            server.should_exit = True
+            time.sleep(0.5)
+            errors = ", ".join(f"{n}x {status}" for status, n in sorted(cheap_errors.items())) or "no errors"
+            answered = f"{len(cheap)} ({errors})"
+            replies = ", ".join(f"{n}x {status}" for status, n in sorted(expensive.items()))
+            print(
+                f"| {label} | {pct(cheap, 0.5):.1f} ms / {pct(cheap, 0.95):.1f} ms | {answered} | {replies} |",
+                flush=True,
+            )
+        store.close()
+
+
 def main() -> None:
     """Print Markdown tables."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--systems", type=int, default=2400)
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--contention-only", action="store_true", help="Run only section 4.")
     args = parser.parse_args()
+    if args.contention_only:
+        contention()
+        return
     store = OxigraphStore(None)
     load_reference(store, OntologyLayout(DEFAULT_ONTOLOGY_DIR))
     synthetic_org.CONTROL_IDS[:] = [c for c, _ in controls(store)]
@@ -106,7 +197,9 @@ def main() -> None:
         store.insert(name, t)
     size = store.count()
     in_memory = synthetic_org.rdflib_dataset(store)
-    server, port = serve(create_endpoint(store, EndpointConfig(timeout_seconds=60, max_bytes=500_000_000)))
+    # A throughput run from one address, not an attack: no per-client limit.
+    config = EndpointConfig(timeout_seconds=60, max_bytes=500_000_000, per_client=0)
+    server, port = serve(create_endpoint(store, config))
     url = f"http://127.0.0.1:{port}/sparql"
     print(f"| query ({size:,} quads, through the endpoint) | endpoint p50 / p95 | rdflib in-memory median | ratio |")
     print("|---|---|---|---|")
@@ -168,6 +261,8 @@ def main() -> None:
                 f"| {label} | {statistics.median(emb):.1f} ms | {statistics.median(rem):.1f} ms | {statistics.median(rem) / statistics.median(emb):.1f}x |",
                 flush=True,
             )
+    print()
+    contention()
 
 
 if __name__ == "__main__":

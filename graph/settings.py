@@ -21,12 +21,15 @@ class Settings:
         store: ``oxigraph`` for the embedded store, or the URL of a SPARQL 1.1 query endpoint (``AIMS_STORE``).
         ontology_dir: the folder holding ``aims.ttl``, ``shapes.ttl`` and the standard's Turtle files.
         store_update: the remote update endpoint (``AIMS_STORE_UPDATE``), if it is not next to the query one.
+        inventory_max_bytes: inventory files larger than this are refused unread (``AIMS_INVENTORY_MAX_BYTES``);
+            None for the default of ``graph.inventory.limits``.
     """
 
     home: Path = DEFAULT_HOME
     store: str = "oxigraph"
     ontology_dir: Path = DEFAULT_ONTOLOGY_DIR
     store_update: str = ""
+    inventory_max_bytes: int | None = None
 
     @property
     def store_path(self) -> Path:
@@ -41,4 +44,15 @@ class Settings:
             home=Path(env.get("AIMS_HOME") or DEFAULT_HOME),
             store=env.get("AIMS_STORE") or "oxigraph",
             store_update=env.get("AIMS_STORE_UPDATE") or "",
+            inventory_max_bytes=_positive_int(env, "AIMS_INVENTORY_MAX_BYTES"),
         )
+
+
+def _positive_int(env: Mapping[str, str], name: str) -> int | None:
+    """A positive whole number from the environment (None when unset), or ValueError naming the variable."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ValueError(f"{name}={raw!r}: expected a positive whole number of bytes (e.g. 67108864)")
+    return int(raw)

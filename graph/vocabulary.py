@@ -3,8 +3,9 @@
 Verdicts, justification types, roles, lifecycle stages, EU AI Act tiers and automation levels are SKOS
 concepts in ``aims.ttl``: ``skos:notation`` is the value written in inventory files and on the command
 line, ``skos:prefLabel`` what people read, ``skos:altLabel`` other ways people name it. Class labels
-name the kinds of node in answers ("Annex A control", "AI system"). The shortest justification a
-decision may have is the ``sh:minLength`` of the decision shape in ``shapes.ttl``. Every layer asks this
+name the kinds of node in answers ("Annex A control", "AI system"). The shortest and longest justification
+a decision may have are the ``sh:minLength`` and ``sh:maxLength`` of the decision shape in ``shapes.ttl``
+(the graph's validation, the CLI and the Slack modal all enforce those two numbers). Every layer asks this
 module, so a value added to the ontology reaches the import checks, the CLI choices and the Slack modal
 at once.
 """
@@ -91,6 +92,7 @@ class Vocabulary:
     schemes: dict[str, Scheme]
     class_labels: dict[str, str]
     min_justification: int
+    max_justification: int
 
     def scheme(self, name: str) -> Scheme:
         """One of ``SCHEMES`` by name."""
@@ -134,16 +136,24 @@ def vocabulary(ontology_dir: Path = DEFAULT_ONTOLOGY_DIR) -> Vocabulary:
                 raise ValueError(f"{ontology_dir / 'aims.ttl'}: {iri} needs a skos:notation and a skos:prefLabel")
             concepts.append(Concept(iri, notation[0], label[0], tuple(facts[iri][SKOS + "altLabel"])))
         schemes[name] = Scheme(name, tuple(concepts))
-    return Vocabulary(schemes, class_labels, _min_justification(ontology_dir / "shapes.ttl"))
+    shortest, longest = _justification_lengths(ontology_dir / "shapes.ttl")
+    return Vocabulary(schemes, class_labels, shortest, longest)
 
 
-def _min_justification(shapes: Path) -> int:
-    """``sh:minLength`` of the shape property whose path is ``aims:justification``."""
+def _justification_lengths(shapes: Path) -> tuple[int, int]:
+    """``sh:minLength`` and ``sh:maxLength`` of the shape property whose path is ``aims:justification``."""
     triples = [q.triple for q in pyoxigraph.parse(path=str(shapes), format=RdfFormat.TURTLE)]
     paths = {
         t.subject for t in triples if t.predicate.value == SH + "path" and t.object == NamedNode(AIMS + "justification")
     }
-    for t in triples:
-        if isinstance(t.subject, BlankNode) and t.subject in paths and t.predicate.value == SH + "minLength":
-            return int(t.object.value)
-    raise ValueError(f"{shapes}: the decision shape gives no sh:minLength for aims:justification")
+    facets = (SH + "minLength", SH + "maxLength")
+    found = {
+        t.predicate.value: int(t.object.value)
+        for t in triples
+        if isinstance(t.subject, BlankNode) and t.subject in paths and t.predicate.value in facets
+    }
+    for facet in facets:
+        if facet not in found:
+            name = facet.removeprefix(SH)
+            raise ValueError(f"{shapes}: the decision shape gives no sh:{name} for aims:justification")
+    return found[facets[0]], found[facets[1]]

@@ -12,7 +12,9 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from bots.cli.output import literal, say
 from graph import __version__
 from graph.compliance.decisions import DecisionError
 from graph.ingest.load import ValidationFailedError
@@ -39,7 +41,7 @@ T = TypeVar("T")
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one error line and return the exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(Text.assemble(("error:", "bold red"), " ", literal(message)), highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -59,10 +61,10 @@ def report(exc: BaseException) -> typer.Exit:
     """Print an expected error (with its per-line details) and return the exit to raise."""
     if isinstance(exc, ValidationFailedError):
         for violation in exc.violations:
-            err.print(violation.render(), highlight=False, soft_wrap=True, markup=False)
+            say(err, violation.render())
     if isinstance(exc, InventoryError):
         for problem in exc.problems:
-            err.print(problem, highlight=False, soft_wrap=True, markup=False)
+            say(err, problem)
     if isinstance(exc, OSError) and not isinstance(exc, StoreError):
         return fail(f"{exc.filename or ''} {exc.strerror or exc}".strip())
     return fail(str(exc))
@@ -88,7 +90,7 @@ def opened_store(settings: Settings) -> Iterator[Store]:
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"aims {__version__}")
+        say(out, f"aims {__version__}")
         raise typer.Exit()
 
 
@@ -100,4 +102,7 @@ def main(
     ] = False,
 ) -> None:
     """Read the configuration once, for every command."""
-    ctx.obj = Settings.from_environ()
+    try:
+        ctx.obj = Settings.from_environ()
+    except ValueError as exc:  # a malformed AIMS_* variable: one line, not a traceback
+        raise fail(str(exc)) from None

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markdown import Markdown
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
 from bots.cli.app import app, err, fail, guarded, out
-from bots.cli.output import print_rows
+from bots.cli.output import print_rows, say, visible
 from graph.settings import Settings
 from graph.store import Store
 from graph.store.factory import open_store
@@ -49,7 +48,11 @@ def open_assistant(settings: Settings, *, force_index: bool = False, quiet: bool
         store.close()
         raise fail("the store is empty: run `aims load` first")
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=quiet
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+        TimeElapsedColumn(),
+        console=err,
+        transient=quiet,
     ) as bar:
         task = bar.add_task("embedding node texts", total=None)
         assistant = guarded(
@@ -62,21 +65,20 @@ def open_assistant(settings: Settings, *, force_index: bool = False, quiet: bool
 
 def render(answer: Answer, *, show_query: bool = False) -> None:
     """Print an answer for a terminal: Markdown, then its sources, suggested actions and (asked for) its query."""
-    out.print(Markdown(answer.text))
+    out.print(Markdown(visible(answer.text)))
     if answer.citations:
-        sources = Text("Sources: " + "; ".join(c.display for c in answer.citations), style="dim")
-        out.print(sources, highlight=False)
+        say(out, "Sources: " + "; ".join(c.display for c in answer.citations), style="dim")
     for action in answer.actions:
-        out.print(Text(f"-> {action.label}", style="dim"), highlight=False)
+        say(out, f"-> {action.label}", style="dim")
     if show_query:
         if answer.query is None or not answer.query.sparql:
             note = "(answered from the standard's text)"
             if answer.query is not None:
                 note = f"(no SPARQL query: `{answer.query.command}`)"
-            out.print(Text(note, style="dim"), highlight=False)
+            say(out, note, style="dim")
         else:
-            out.print(Text(f"-- {answer.query.command}", style="dim"), highlight=False)
-            print(answer.query.sparql)
+            say(out, f"-- {answer.query.command}", style="dim")
+            print(visible(answer.query.sparql))
 
 
 @app.command()
@@ -181,6 +183,4 @@ def index(ctx: typer.Context) -> None:
     store, assistant = open_assistant(ctx.obj, force_index=True, quiet=False)
     store.close()
     report = assistant.report
-    out.print(
-        f"indexed {report.embedded_nodes} nodes in {report.seconds:.1f} s -> {index_dir(ctx.obj)}", highlight=False
-    )
+    say(out, f"indexed {report.embedded_nodes} nodes in {report.seconds:.1f} s -> {index_dir(ctx.obj)}")

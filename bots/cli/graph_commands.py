@@ -11,14 +11,16 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bots.cli.app import app, err, fail, guarded, opened_store, out
-from bots.cli.output import cell_text, print_rows
+from bots.cli.output import cell_text, print_rows, say
 from graph.compliance.applicability import rebuild as rebuild_applicability
 from graph.ingest.load import OntologyLayout, load_reference, validate_file
 from graph.ingest.rdf_files import read_triples
 from graph.inventory.importer import import_inventory
+from graph.inventory.limits import MAX_FILE_BYTES
 from graph.publish.export import UNITS, ExportFormat, export
 from graph.settings import Settings
 from graph.store import QueryError, Store
+from graph.store.sparql_guard import refuse_outbound
 
 
 class SparqlFormat(StrEnum):
@@ -57,7 +59,9 @@ def load(
     settings: Settings = ctx.obj
     layout = OntologyLayout(settings.ontology_dir)
     with opened_store(settings) as store:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(), console=err
+        ) as bar:
             task = bar.add_task("loading", total=None)
 
             def step(description: str) -> None:
@@ -67,17 +71,22 @@ def load(
             imported = None
             if inventory is not None:
                 vocabulary = guarded(lambda: read_triples(layout.vocabulary))
-                imported = guarded(lambda: import_inventory(inventory, store, vocabulary, layout.shapes, step))
+                max_bytes = settings.inventory_max_bytes or MAX_FILE_BYTES
+                imported = guarded(
+                    lambda: import_inventory(
+                        inventory, store, vocabulary, layout.shapes, step, max_bytes=max_bytes
+                    )
+                )
             else:
                 step("recomputing the applicability matrix")
                 guarded(lambda: rebuild_applicability(store))
         total = store.count()
     for graph, n in report.graphs.items():
-        out.print(f"{graph}  {n} triples", highlight=False)
+        say(out, f"{graph}  {n} triples")
     if imported is not None:
         counts = ", ".join(f"{n} {kind}" for kind, n in imported.records.items())
-        out.print(f"inventory from {inventory}: {counts} ({imported.triples} triples)", highlight=False)
-    out.print(f"loaded {report.total} triples in {report.seconds:.2f} s; store holds {total} quads", highlight=False)
+        say(out, f"inventory from {inventory}: {counts} ({imported.triples} triples)")
+    say(out, f"loaded {report.total} triples in {report.seconds:.2f} s; store holds {total} quads")
 
 
 @app.command()
@@ -88,10 +97,10 @@ def validate(
     settings: Settings = ctx.obj
     problems = guarded(lambda: validate_file(file, OntologyLayout(settings.ontology_dir)))
     for violation in problems:
-        err.print(f"{file}: {violation.render()}", highlight=False, soft_wrap=True, markup=False)
+        say(err, f"{file}: {violation.render()}")
     if problems:
         raise fail(f"{file}: {len(problems)} violation(s)")
-    out.print(f"{file}: conforms", highlight=False)
+    say(out, f"{file}: conforms")
 
 
 def _print_table(store: Store, query: str) -> None:
@@ -110,7 +119,7 @@ def _print_table(store: Store, query: str) -> None:
         return
     names = list(rows[0].keys()) if rows else []
     print_rows(out, names, [{k: cell_text(v) for k, v in row.items()} for row in rows])
-    err.print(f"{len(rows)} row(s)")
+    say(err, f"{len(rows)} row(s)")
 
 
 @app.command()
@@ -125,6 +134,7 @@ def sparql(
     fmt = SparqlFormat.JSON if as_json else fmt
     with opened_store(settings) as store:
         try:
+            refuse_outbound(query)  # a local user cannot make the store fetch a URL either
             if fmt is SparqlFormat.TABLE:
                 _print_table(store, query)
             else:
@@ -149,7 +159,7 @@ def export_command(
     settings: Settings = ctx.obj
     with opened_store(settings) as store:
         n = guarded(lambda: export(store, fmt, output))
-    out.print(f"wrote {n} {UNITS.get(fmt, 'triples')} to {output}", highlight=False)
+    say(out, f"wrote {n} {UNITS.get(fmt, 'triples')} to {output}")
 
 
 @app.command()
@@ -157,6 +167,6 @@ def status(ctx: typer.Context) -> None:
     """Show the store's location and the triples in each named graph."""
     settings: Settings = ctx.obj
     with opened_store(settings) as store:
-        out.print(f"store: {settings.store} at {settings.store_path}", highlight=False)
+        say(out, f"store: {settings.store} at {settings.store_path}")
         for graph in store.graph_names():
-            out.print(f"{graph}  {store.count(graph)}", highlight=False)
+            say(out, f"{graph}  {store.count(graph)}")

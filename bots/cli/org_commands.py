@@ -11,7 +11,7 @@ import typer
 
 from bots.cli.app import app, fail, guarded, opened_store, out
 from bots.cli.output import cell_text as _cell
-from bots.cli.output import plain, print_rows
+from bots.cli.output import plain, print_rows, say, visible
 from graph.compliance import decisions
 from graph.compliance.gap import gap_analysis
 from graph.compliance.organisation import ai_systems
@@ -64,7 +64,11 @@ def decide(
     ],
     justification: Annotated[
         str,
-        typer.Option("--justification", "-j", help=f"Why (at least {vocabulary().min_justification} characters)."),
+        typer.Option(
+            "--justification",
+            "-j",
+            help=f"Why ({vocabulary().min_justification} to {vocabulary().max_justification:,} characters).",
+        ),
     ],
     by: Annotated[str, typer.Option("--by", help="Who decides (a person id, e.g. a Slack user id).")],
     system: Annotated[
@@ -100,9 +104,7 @@ def decide(
     d = result.decision
     state = "recorded" if result.created else "already recorded (same key)"
     revised = f"; revises {d.revises}" if d.revises else ""
-    out.print(
-        f"{state}: {d.control} on {system or 'the organisation'} -> {d.verdict} ({d.iri}){revised}", highlight=False
-    )
+    say(out, f"{state}: {d.control} on {system or 'the organisation'} -> {d.verdict} ({d.iri}){revised}")
 
 
 @app.command()
@@ -127,11 +129,7 @@ def history(
         else:
             rows = guarded(lambda: decisions.history(store, control, system))
     if not rows and not as_json:
-        out.print(
-            f"no decision for {control} on {system or 'the organisation'}" + (f" as of {at}" if at else ""),
-            highlight=False,
-            markup=False,
-        )
+        say(out, f"no decision for {control} on {system or 'the organisation'}" + (f" as of {at}" if at else ""))
         return
     print_rows(
         out,
@@ -173,7 +171,7 @@ def soa(
         if output is None:
             raise fail("--format xlsx needs --output FILE.xlsx")
         reports.soa_xlsx(rows, output)
-        out.print(f"wrote {len(rows)} controls to {output}", highlight=False)
+        say(out, f"wrote {len(rows)} controls to {output}")
         return
     render = {
         reports.SoaFormat.CSV: reports.soa_csv,
@@ -183,9 +181,9 @@ def soa(
     text = render[fmt](rows)
     if output is not None:
         output.write_text(text, encoding="utf-8")
-        out.print(f"wrote {len(rows)} controls to {output}", highlight=False)
+        say(out, f"wrote {len(rows)} controls to {output}")
     else:
-        print(text, end="")
+        print(visible(text), end="")
 
 
 @app.command()

@@ -1,9 +1,12 @@
-"""Printing listings for people or for pipes: a table on a terminal, tab-separated lines elsewhere, or JSON.
+r"""Printing for people or for pipes: a table on a terminal, tab-separated lines elsewhere, or JSON.
 
 In a pipe every row is one line (no wrapping, no box drawing), so ``grep`` and ``cut`` work.
 
-Cell text is data, never markup: it is shown literally in the table and cleaned of control characters
-(tabs, newlines, ANSI escapes) in the plain lines, so one row always stays one line.
+Stored and user text is data, never markup: Rich would read ``[/]`` in a justification as a closing tag
+(and crash) and a terminal would obey ANSI escapes hidden in an inventory. So every line that carries
+such text goes through ``literal`` (a ``Text``, which Rich never parses) or ``say``, and control
+characters are made visible (``\x1b`` is printed as the four characters ``\x1b``). The text is the same on
+a terminal and in a pipe; only the colour differs.
 """
 
 from __future__ import annotations
@@ -15,17 +18,41 @@ from collections.abc import Mapping, Sequence
 
 from pyoxigraph import NamedNode
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from graph.namespaces import compact
 
-_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x1f\x7f]")
+# Characters a terminal acts on rather than shows: C0 and C1 controls, DEL, and the bidirectional
+# overrides that can make text read differently from what it is. Line breaks and tabs are handled apart.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile(r"\r\n|[\t\n\r]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(value: object) -> str:
+    r"""``value`` as text safe for a terminal, lines kept: control characters shown as ``\xNN`` escapes."""
+    text = "" if value is None else str(value)
+    return _UNSAFE.sub(_shown, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def plain(value: object) -> str:
-    """``value`` as one line of text: ANSI escapes dropped, tabs, newlines and other control characters as spaces."""
-    return _CONTROL.sub(lambda m: "" if m.group(0).startswith("\x1b") else " ", "" if value is None else str(value))
+    r"""``value`` as one line safe for a terminal: tabs and line breaks as spaces, other controls as ``\xNN``."""
+    return _UNSAFE.sub(_shown, _BREAKS.sub(" ", "" if value is None else str(value)))
+
+
+def literal(value: object, style: str | None = None) -> Text:
+    """``value`` as one line of Rich ``Text``: never read as markup, whatever brackets it holds."""
+    return Text(plain(value), style=style or "")
+
+
+def say(console: Console, message: object, *, style: str | None = None) -> None:
+    """Print one line that may carry stored or user text (names, ids, paths) literally."""
+    console.print(literal(message, style), highlight=False, soft_wrap=True)
 
 
 def cell_text(term: object) -> str:
@@ -61,7 +88,7 @@ def print_rows(
         lines += ["\t".join(plain(r.get(c)) for c in columns) for r in rows]
         sys.stdout.write("\n".join(lines) + "\n")
         return
-    table = Table(*columns, title=Text(title) if title else None)
+    table = Table(*(Column(header=literal(c)) for c in columns), title=literal(title) if title else None)
     for row in rows:
-        table.add_row(*(Text(plain(row.get(c))) for c in columns))
+        table.add_row(*(literal(row.get(c)) for c in columns))
     console.print(table)

@@ -8,6 +8,8 @@ import typer
 
 from bots.cli.app import app, fail, guarded, out
 from bots.cli.assistant_commands import open_assistant
+from bots.cli.output import say
+from bots.cli.ownership import serving_in_background
 
 
 @app.command()
@@ -33,11 +35,15 @@ def slack(
     services = SlackServices(assistant=assistant, store=store, deciders=config.deciders)
     bolt_app = guarded(lambda: create_app(config, web_client(config), services))
     try:
-        if socket_mode:
-            out.print("aims Slack bot: Socket Mode", highlight=False)
-            serve_socket_mode(bolt_app, config.app_token)
-        else:
-            out.print(f"aims Slack bot: http://{host}:{port}{EVENTS_PATH}", highlight=False)
-            serve_http(bolt_app, host, port)
+        # The bot holds the store for as long as it runs: it serves it on 127.0.0.1 so that the CLI works too.
+        with serving_in_background(store, ctx.obj) as store_url:
+            if store_url:
+                say(out, f"store served to other aims commands at {store_url}")
+            if socket_mode:
+                say(out, "aims Slack bot: Socket Mode")
+                serve_socket_mode(bolt_app, config.app_token)
+            else:
+                say(out, f"aims Slack bot: http://{host}:{port}{EVENTS_PATH}")
+                serve_http(bolt_app, host, port)
     finally:
         store.close()

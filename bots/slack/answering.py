@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from assistant.answer import Answer
 from bots.slack.listeners.views.answer_builder import answer_blocks
+from bots.slack.mrkdwn import fallback
 from bots.slack.services import SlackServices
 
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
@@ -28,7 +29,7 @@ def answer_in_thread(client: WebClient, services: SlackServices, event: dict[str
     client.chat_postMessage(
         channel=channel,
         thread_ts=thread_ts,
-        text=answer.text[:3000],
+        text=fallback(answer.text),
         blocks=answer_blocks(answer, query_key(services, answer)),
     )
 

@@ -20,6 +20,7 @@ from bots.slack.services import SlackServices
 from graph.compliance import decisions
 from graph.compliance.organisation import ai_systems
 from graph.compliance.soa import controls
+from graph.vocabulary import vocabulary
 
 
 def open_decision_modal(
@@ -37,6 +38,7 @@ def open_decision_modal(
 ) -> None:
     """Open the record (decider) or propose (anyone else) modal."""
     decider = services.may_decide(user_id)
+    longest = vocabulary().max_justification
     view = decision_modal(
         callback_id="record_decision" if decider else "propose_decision",
         title="Record decision" if decider else "Propose decision",
@@ -46,6 +48,8 @@ def open_decision_modal(
         system=system,
         justification=justification,
         metadata={"channel": channel, "thread_ts": thread_ts, "permalink": permalink},
+        # A confirmed proposal adds who proposed it: leave room for that within the same limit.
+        justification_max=longest if decider else longest - len(proposed_justification("", user_id)),
     )
     client.views_open(trigger_id=trigger_id, view=view)
 
@@ -61,6 +65,11 @@ def modal_errors(errors: tuple[decisions.FieldError, ...] | list[decisions.Field
     for error in errors:
         shown.setdefault(block_of(error.field), sentence(error.message))
     return shown
+
+
+def proposed_justification(justification: str, proposer: str) -> str:
+    """The justification a confirmed proposal records: the proposer's words and who proposed them."""
+    return f"{justification} (proposed by {proposer})"
 
 
 def request_from(values: dict[str, str], *, user_id: str, permalink: str, key: str) -> decisions.DecisionRequest:

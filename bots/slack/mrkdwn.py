@@ -1,20 +1,48 @@
-"""Text for Slack: our Markdown in Slack's mrkdwn, capped to a section's limit."""
+"""Text for Slack: our Markdown in Slack's mrkdwn, escaped and capped to a section's limit.
+
+Slack reads ``<...>`` in mrkdwn (and in a message's top-level ``text``) as a link, a user mention or a
+broadcast (``<!channel>``), and ``&`` as the start of an entity. Text from people and from the graph (a
+question, a justification, a system name) is therefore escaped with ``escape`` before it is put in
+mrkdwn; only ``mention`` writes a ``<@U...>`` tag, and only for a real Slack user id.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from bots.slack.limits import BUTTON_TEXT, BUTTON_VALUE, MESSAGE_TEXT, SECTION_TEXT, plain_text, truncate
+
 Block = dict[str, Any]
-# Slack refuses section text over 3,000 characters; keep room for the ellipsis and markup.
-SECTION_LIMIT = 2900
+# Lines are packed into sections up to this many characters, leaving room for a cut's ellipsis and hint.
+SECTION_LIMIT = SECTION_TEXT - 100
 # A message holds at most 50 blocks; an answer keeps room for its sources and buttons.
 MAX_SECTIONS = 12
+_USER_ID = re.compile(r"[UW][A-Z0-9]{1,20}")
+
+
+def escape(text: str) -> str:
+    """``text`` for mrkdwn: ``&``, ``<`` and ``>`` as entities, so it can mention, broadcast or link nothing."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(user_id: str) -> str:
+    """A ``<@U...>`` mention for a Slack user id; anything else (a CLI ``--by`` name) as escaped text."""
+    return f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else escape(user_id)
+
+
+def fallback(markdown: str) -> str:
+    """A message's top-level ``text`` (notifications, screen readers): escaped, within Slack's size."""
+    return truncate(escape(markdown), MESSAGE_TEXT)
 
 
 def convert(markdown: str) -> str:
-    """Our Markdown in Slack's mrkdwn, uncapped: ``**b**`` -> ``*b*``, ``*i*`` -> ``_i_``, ``- `` -> ``• ``."""
-    text = re.sub(r"(?<!\*)\*(?!\*)([^*\n]+)(?<!\*)\*(?!\*)", r"_\1_", markdown)
+    """Our Markdown in Slack's mrkdwn, escaped, uncapped: ``**b**`` -> ``*b*``, ``*i*`` -> ``_i_``, ``- `` -> ``• ``.
+
+    Our Markdown never holds Slack tags, so the whole text is escaped: names and justifications quoted
+    in an answer reach Slack as text.
+    """
+    text = re.sub(r"(?<!\*)\*(?!\*)([^*\n]+)(?<!\*)\*(?!\*)", r"_\1_", escape(markdown))
     text = re.sub(r"\*\*([^*\n]+)\*\*", r"*\1*", text)
     return re.sub(r"(?m)^- ", "• ", text)
 
@@ -34,28 +62,30 @@ def sections(markdown: str) -> list[Block]:
         if chunks and len(chunks[-1]) + 1 + len(line) <= SECTION_LIMIT:
             chunks[-1] += "\n" + line
         else:
-            chunks.append(capped(line))
+            chunks.append(capped(line, SECTION_LIMIT))
     chunks = [c for c in chunks if c.strip()] or [" "]
     if len(chunks) > MAX_SECTIONS:
         chunks = [*chunks[: MAX_SECTIONS - 1], "_(the answer is longer; ask in the terminal for all of it)_"]
     return [section(c) for c in chunks]
 
 
-def capped(text: str, limit: int = SECTION_LIMIT) -> str:
-    """``text`` cut to ``limit`` characters, with an ellipsis when something was cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def capped(text: str, limit: int = SECTION_TEXT, more: str = "") -> str:
+    """``text`` (already mrkdwn) cut to ``limit`` characters, with an ellipsis and ``more`` when cut."""
+    return truncate(text, limit, more=more)
 
 
-def section(text: str) -> Block:
-    """A mrkdwn section block holding ``text`` (already mrkdwn), capped."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": capped(text)}}
+def section(text: str, more: str = "") -> Block:
+    """A mrkdwn section block holding ``text`` (already mrkdwn), cut to Slack's limit with the hint ``more``."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": capped(text, more=more)}}
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
-    """A button element."""
+    """A button element; refuses a value over Slack's limit rather than cutting data in two."""
+    if len(value) > BUTTON_VALUE:
+        raise ValueError(f"button {action_id!r}: value of {len(value):,} characters, Slack allows {BUTTON_VALUE:,}")
     element: Block = {
         "type": "button",
-        "text": {"type": "plain_text", "text": text},
+        "text": plain_text(text, BUTTON_TEXT),
         "action_id": action_id,
         "value": value,
     }

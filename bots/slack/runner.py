@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import parse_qs
+
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 from slack_bolt import App
 from slack_bolt.adapter.fastapi import SlackRequestHandler
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -18,6 +21,9 @@ def asgi_app(bolt_app: App) -> FastAPI:
 
     @api.post(EVENTS_PATH)
     async def slack_events(request: Request) -> Response:
+        problem = malformed(await request.body(), request.headers.get("content-type", ""))
+        if problem:
+            return PlainTextResponse(f"400 bad request: {problem}\n", status_code=400)
         return await handler.handle(request)
 
     @api.get("/health")
@@ -25,6 +31,33 @@ def asgi_app(bolt_app: App) -> FastAPI:
         return {"status": "ok"}
 
     return api
+
+
+def malformed(body: bytes, content_type: str) -> str | None:
+    """What is wrong with a request body Slack would never send, or None when bolt can read it.
+
+    Bolt parses the body before it checks the signature and fails with an exception (HTTP 500 and a
+    traceback in the log) on a body that is not a JSON object or a form whose ``payload`` is one; such
+    requests are refused here with one line instead.
+    """
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"the body is not UTF-8 (byte {exc.start})"
+    if content_type.startswith("application/json"):
+        document, what = text, "a JSON body"
+    else:
+        payload = parse_qs(text).get("payload")
+        if not payload:
+            return None
+        document, what = payload[0], "the form's payload field"
+    try:
+        parsed = json.loads(document)
+    except json.JSONDecodeError as exc:
+        return f"{what} is not valid JSON ({exc.msg} at character {exc.pos})"
+    except RecursionError:
+        return f"{what} is nested too deeply"
+    return None if isinstance(parsed, dict) else f"{what} must be a JSON object"
 
 
 def serve_http(bolt_app: App, host: str, port: int) -> None:

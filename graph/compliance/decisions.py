@@ -6,7 +6,9 @@ old one so "current" is one lookup). Each write is a single transaction: the new
 superseded marker, and the decision's cell of the applicability matrix with its control's tallies
 (graph.compliance.applicability, the only triples that are replaced) change together or not at all. Writers in one
 process take turns per store, so two writers never revise the same decision; a caller-supplied key makes
-retries harmless.
+retries harmless. On a remote store, where other processes write too, the write is instead one
+conditional SPARQL update that matches only if what was read still holds, retried when another writer
+got there first (graph.compliance.remote_record).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
-from graph.compliance.applicability import ensure, move_cell
+from graph.compliance.applicability import BY_VERDICT, ensure, move_cell
+from graph.compliance.remote_record import write_decision
 from graph.namespaces import AIMS, GRAPH_DECISIONS, ISO, ORG, ORGANISATION, PROV, RDF_TYPE, RDFS, SKOS, XSD, node_iri
 from graph.store import Row, Store, text
 from graph.store.generations import bump, write_lock
+from graph.store.remote import RemoteStore
 from graph.vocabulary import VocabularyError, vocabulary
 
 
@@ -200,6 +204,14 @@ def _checked(store: Store, request: DecisionRequest) -> tuple[list[FieldError], 
             errors.append(FieldError(name, str(exc)))
     if len(request.justification.strip()) < words.min_justification:
         errors.append(FieldError("justification", f"say why, in at least {words.min_justification} characters"))
+    elif len(request.justification) > words.max_justification:
+        errors.append(
+            FieldError(
+                "justification",
+                f"at most {words.max_justification:,} characters, got {len(request.justification):,}: "
+                "shorten it and link longer reasoning as evidence",
+            )
+        )
     if not request.decided_by.strip():
         errors.append(FieldError("decided_by", "required (who decided, e.g. a Slack user id)"))
     errors += [
@@ -272,34 +284,30 @@ def record(store: Store, request: DecisionRequest, *, now: dt.datetime | None = 
     system = NamedNode(resolved)
     risks = [NamedNode(node_iri("risks", risk)) for risk in request.risks]
     ensure(store)
+    key = Literal(request.key) if request.key else None
     with write_lock(store):
-        if request.key:
-            existing = store.select(BY_KEY, bindings={"key": Literal(request.key)})
-            if existing:
-                decision_iri = text(existing[0]["decision"])
-                found = next((d for d in history_by_iri(store, control, system) if d.iri == decision_iri), None)
-                if found is None:
-                    raise DecisionError(
-                        FieldError(
-                            "key",
-                            f"{request.key!r} already recorded a decision about another control or system; "
-                            "send a new key for a new decision",
-                        )
-                    )
-                return RecordResult(found, created=False)
-        previous = [
-            text(r["decision"]) for r in store.select(CURRENT_OF, bindings={"control": control, "system": system})
-        ]
+        if key is not None and (existing := store.select(BY_KEY, bindings={"key": key})):
+            return _already_recorded(store, request, text(existing[0]["decision"]), control, system)
         iri = NamedNode(f"{ORG}decision/{uuid.uuid4()}")
         stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
         triples = _triples(iri, control, system, request, (verdict.iri, kind.iri), risks, stamp)
-        for old in previous:
-            triples.append(Triple(iri, NamedNode(PROV + "wasRevisionOf"), NamedNode(old)))
-            triples.append(Triple(NamedNode(old), NamedNode(AIMS + "supersededBy"), iri))
-        # The decision, its cell of the applicability matrix and the tallies change together or not at all.
-        stale_cell, new_cell = move_cell(store, system, control, verdict.iri)
-        graph = NamedNode(GRAPH_DECISIONS)
-        store.change(stale_cell, [Quad(t.subject, t.predicate, t.object, graph) for t in triples] + new_cell)
+        if isinstance(store, RemoteStore):
+            # Other processes may write too: one conditional update, retried (graph.compliance.remote_record).
+            outcome = write_decision(store, iri, control, system, BY_VERDICT[verdict.iri], triples, key)
+            if outcome.existing is not None:
+                return _already_recorded(store, request, outcome.existing, control, system)
+            previous = [outcome.revised] if outcome.revised else []
+        else:
+            previous = [
+                text(r["decision"]) for r in store.select(CURRENT_OF, bindings={"control": control, "system": system})
+            ]
+            for old in previous:
+                triples.append(Triple(iri, NamedNode(PROV + "wasRevisionOf"), NamedNode(old)))
+                triples.append(Triple(NamedNode(old), NamedNode(AIMS + "supersededBy"), iri))
+            # The decision, its cell of the applicability matrix and the tallies change together or not at all.
+            stale_cell, new_cell = move_cell(store, system, control, verdict.iri)
+            graph = NamedNode(GRAPH_DECISIONS)
+            store.change(stale_cell, [Quad(t.subject, t.predicate, t.object, graph) for t in triples] + new_cell)
         bump(store, "decisions")
     written = Decision(
         iri=iri.value,
@@ -315,6 +323,22 @@ def record(store: Store, request: DecisionRequest, *, now: dt.datetime | None = 
         current=True,
     )
     return RecordResult(written, created=True)
+
+
+def _already_recorded(
+    store: Store, request: DecisionRequest, decision_iri: str, control: NamedNode, system: NamedNode
+) -> RecordResult:
+    """The decision an earlier call with the same key recorded; refused if that key was about something else."""
+    found = next((d for d in history_by_iri(store, control, system) if d.iri == decision_iri), None)
+    if found is None:
+        raise DecisionError(
+            FieldError(
+                "key",
+                f"{request.key!r} already recorded a decision about another control or system; "
+                "send a new key for a new decision",
+            )
+        )
+    return RecordResult(found, created=False)
 
 
 def history_by_iri(store: Store, control: NamedNode, system: NamedNode) -> list[Decision]:

@@ -154,12 +154,14 @@ def soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
     rows = []
     for control, title in controls(store):
         organisation_wide = cells.organisation.get(control)
-        yes = cells.count(APPLICABLE, control) + (organisation_wide == APPLICABLE)
-        no = cells.count(NOT_APPLICABLE, control) + (organisation_wide == NOT_APPLICABLE)
-        if yes:
-            verdict, why = "applicable", f"applicable to {yes} of {total} AI systems or organisation-wide"
-        elif no:
-            verdict, why = "not applicable", f"decided not applicable for {no} of {total} AI systems; none applies it"
+        # The organisation is not one of the AI systems: it is named beside the count, never added to it.
+        yes, no = cells.count(APPLICABLE, control), cells.count(NOT_APPLICABLE, control)
+        if yes or organisation_wide == APPLICABLE:
+            verdict, why = "applicable", f"applicable to {yes} of {total} AI systems"
+            why += " and organisation-wide" if organisation_wide == APPLICABLE else ""
+        elif no or organisation_wide == NOT_APPLICABLE:
+            verdict, why = "not applicable", f"decided not applicable for {no} of {total} AI systems"
+            why += (" and organisation-wide" if organisation_wide == NOT_APPLICABLE else "") + "; none applies it"
         else:
             verdict, why = "no decision", f"no decision for any of {total} AI systems"
         rows.append(

@@ -10,10 +10,22 @@ from pathlib import Path
 from graph.inventory.files import Inventory, Record
 from graph.inventory.located_yaml import Located
 from graph.inventory.schema import KEY_FIELD, MULTI_VALUED, ORGANISATION_FIELDS, SCHEMA, Field
+from graph.namespaces import node_iri
 from graph.vocabulary import SCHEMES, VocabularyError, vocabulary
 
 _SINGULAR = {"suppliers": "supplier", "models": "model", "datasets": "dataset", "systems": "system", "risks": "risk"}
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """A record's field as messages name it (``systems[2] (Bot).purpose``), rendered only if one is reported."""
+
+    record: Record
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.record.label()}.{self.name}"
 
 
 @dataclass
@@ -26,13 +38,13 @@ class Checker:
     names: dict[str, dict[str, Record]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
-    def report(self, line: int, where: str, message: str) -> None:
+    def report(self, line: int, where: object, message: str) -> None:
         """Note one problem as ``file:line: where: message``."""
         self.problems.append(f"{self.path}:{line}: {where}: {message}")
 
     def value(self, record: Record, name: str, spec: Field, located: Located) -> object:
         """The checked value of one field, or None after reporting why it is wrong."""
-        where = f"{record.label()}.{name}"
+        where = _Field(record, name)
         v = located.value
         items = v if isinstance(v, list) else None
         if spec.type in MULTI_VALUED:
@@ -94,7 +106,7 @@ class Checker:
         raise AssertionError(spec.type)
 
     def _member(self, record: Record, name: str, spec: Field, value: str, line: int) -> bool:
-        where = f"{record.label()}.{name}"
+        where = _Field(record, name)
         if spec.type in {"concept", "concepts"} and spec.scheme:
             try:
                 vocabulary().scheme(spec.scheme).get(value)
@@ -120,17 +132,29 @@ def check_records(
 ) -> tuple[Checker, list[tuple[Record, dict[str, object]]]]:
     """Check every record; the checker holds the problems, the list the typed values per record."""
     checker = Checker(inventory.path, controls, risk_sources, problems=list(inventory.problems))
+    nodes: dict[str, Record] = {}
     for record in inventory.records:
         seen = checker.names.setdefault(record.kind, {})
         key = record.key.lower()
-        if key and key in seen:
+        if not key:
+            continue
+        if key in seen:
             checker.report(
                 record.line,
                 record.label(),
                 f"duplicate {KEY_FIELD[record.kind]}; first defined on line {seen[key].line}",
             )
-        elif key:
-            seen[key] = record
+            continue
+        seen[key] = record
+        # Node IRIs keep only letters and digits of a name, so "R-1" and "R 1" would silently become one node.
+        iri = node_iri(record.kind, record.key)
+        if (first := nodes.setdefault(iri, record)) is not record:
+            checker.report(
+                record.line,
+                record.label(),
+                f"{KEY_FIELD[record.kind]} {record.key!r} names the same node as {first.key!r} on line {first.line}"
+                " (names must differ in letters or digits, not only in case, spaces or punctuation; rename one)",
+            )
     checked: list[tuple[Record, dict[str, object]]] = []
     for record in ([inventory.organisation] if inventory.organisation else []) + inventory.records:
         schema = ORGANISATION_FIELDS if record.kind == "organisation" else SCHEMA[record.kind]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from graph.inventory.located_yaml import Located, SourceError, read_located_yaml
+from graph.inventory.limits import MAX_FILE_BYTES
+from graph.inventory.located_yaml import Located, SourceError, read_located_yaml, read_utf8
 from graph.inventory.schema import KEY_FIELD, MULTI_VALUED, SCHEMA
 
 
@@ -19,9 +22,9 @@ class Record:
     line: int
     fields: dict[str, Located]
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """The record's name (or risk id, or evidence title)."""
+        """The record's name (or risk id, or evidence title); fields are not changed once read."""
         located = self.fields.get(KEY_FIELD.get(self.kind, "name"))
         return str(located.value).strip() if located and located.value is not None else ""
 
@@ -40,21 +43,26 @@ class Inventory:
     problems: list[str] = field(default_factory=list)
 
 
-def read_inventory(path: Path) -> Inventory:
-    """Read a YAML (``.yaml``/``.yml``) or CSV inventory file into records with line numbers."""
+def read_inventory(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Inventory:
+    """Read a YAML (``.yaml``/``.yml``) or CSV inventory file into records with line numbers.
+
+    Files over ``max_bytes`` are refused before they are parsed.
+    """
     suffix = path.suffix.lower()
     if suffix in {".yaml", ".yml"}:
-        return _from_yaml(path, read_located_yaml(path))
+        document = read_located_yaml(path, max_bytes)
+        assert document.root is not None  # read_located_yaml refuses empty files
+        return _from_yaml(path, document.root, document.problems)
     if suffix == ".csv":
-        return _from_csv(path)
-    raise SourceError(f"{path}: unknown inventory file type {path.suffix!r}; use .yaml, .yml or .csv")
+        return _from_csv(path, max_bytes)
+    raise SourceError(f"{path}:1: unknown inventory file type {path.suffix!r} (use .yaml, .yml or .csv)")
 
 
-def _from_yaml(path: Path, root: Located) -> Inventory:
+def _from_yaml(path: Path, root: Located, read_problems: list[str]) -> Inventory:
     if not isinstance(root.value, dict):
         raise SourceError(f"{path}:{root.line}: the inventory must be a mapping with keys such as 'systems'")
     inventory = Inventory(path)
-    problems = []
+    problems = list(read_problems)
     for key, section in root.value.items():
         if key == "organisation":
             if not isinstance(section.value, dict):
@@ -77,35 +85,48 @@ def _from_yaml(path: Path, root: Located) -> Inventory:
     return inventory
 
 
-def _from_csv(path: Path) -> Inventory:
+def _from_csv(path: Path, max_bytes: int) -> Inventory:
     """A CSV with a ``kind`` column (systems, risks ...); list fields separated by ``;``."""
     inventory = Inventory(path)
     counters: dict[str, int] = {}
     problems = []
+    reader = csv.DictReader(io.StringIO(read_utf8(path, max_bytes), newline=""))
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            if not reader.fieldnames or "kind" not in reader.fieldnames:
-                raise SourceError(f"{path}:1: the header must have a 'kind' column")
-            for row in reader:
-                line = reader.line_num
-                kind = (row.pop("kind") or "").strip()
-                if kind not in SCHEMA:
-                    problems.append(f"{path}:{line}: kind: unknown kind {kind!r}; expected one of {', '.join(SCHEMA)}")
+        header = reader.fieldnames
+        if not header or "kind" not in header:
+            raise SourceError(f"{path}:1: the header must have a 'kind' column")
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        if repeated:
+            names = ", ".join(map(repr, repeated))
+            problems.append(f"{path}:1: column(s) {names} appear twice in the header (keep one of each)")
+        end = reader.line_num
+        for row in reader:
+            # line_num is where the record ends; a quoted cell may span lines, and messages name the first.
+            line, end = end + 1, reader.line_num
+            extra = row.pop(None, None)
+            if extra:
+                problems.append(
+                    f"{path}:{line}: {len(header) + len(extra)} cells but the header has {len(header)} columns "
+                    "(quote cells that contain commas, or name the extra column in the header)"
+                )
+                continue
+            kind = (row.pop("kind") or "").strip()
+            if kind not in SCHEMA:
+                problems.append(f"{path}:{line}: kind: unknown kind {kind!r}; expected one of {', '.join(SCHEMA)}")
+                continue
+            counters[kind] = counters.get(kind, 0) + 1
+            fields: dict[str, Located] = {}
+            for name, raw in row.items():
+                if raw is None or not raw.strip():
                     continue
-                counters[kind] = counters.get(kind, 0) + 1
-                fields: dict[str, Located] = {}
-                for name, raw in row.items():
-                    if name is None or raw is None or not raw.strip():
-                        continue
-                    spec = SCHEMA[kind].get(name)
-                    multi = spec is not None and spec.type in MULTI_VALUED
-                    value: object = (
-                        [Located(p.strip(), line) for p in raw.split(";") if p.strip()] if multi else raw.strip()
-                    )
-                    fields[name] = Located(value, line)
-                inventory.records.append(Record(kind, counters[kind], line, fields))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise SourceError(f"{path}: cannot read CSV: {exc}") from exc
+                spec = SCHEMA[kind].get(name)
+                multi = spec is not None and spec.type in MULTI_VALUED
+                value: object = (
+                    [Located(p.strip(), line) for p in raw.split(";") if p.strip()] if multi else raw.strip()
+                )
+                fields[name] = Located(value, line)
+            inventory.records.append(Record(kind, counters[kind], line, fields))
+    except csv.Error as exc:
+        raise SourceError(f"{path}:{reader.line_num}: malformed CSV: {exc} (fix the quoting on this line)") from None
     inventory.problems = problems
     return inventory

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from graph.compliance.gap import GapItem
 from graph.compliance.soa import SoaRow
+from graph.publish.spreadsheet import inert_row, workbook_row
 
 SOA_COLUMNS = (
     "control",
@@ -56,11 +57,11 @@ def _cells(row: SoaRow) -> list[str]:
 
 
 def soa_csv(rows: Sequence[SoaRow]) -> str:
-    """CSV with a header row; one line per control."""
+    """CSV with a header row; one line per control; cells that would run as a formula are made inert."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(SOA_COLUMNS)
-    writer.writerows(_cells(r) for r in rows)
+    writer.writerows(inert_row(_cells(r)) for r in rows)
     return buffer.getvalue()
 
 
@@ -86,7 +87,7 @@ def soa_json(rows: Sequence[SoaRow]) -> str:
 
 
 def soa_xlsx(rows: Sequence[SoaRow], path: Path) -> None:
-    """An Excel workbook with one sheet, for auditors who live in spreadsheets."""
+    """An Excel workbook with one sheet, for auditors who live in spreadsheets; no cell is a formula."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -95,7 +96,7 @@ def soa_xlsx(rows: Sequence[SoaRow], path: Path) -> None:
     sheet.title = "Statement of Applicability"
     sheet.append(list(SOA_COLUMNS))
     for r in rows:
-        sheet.append(_cells(r))
+        sheet.append(workbook_row(_cells(r)))
     book.save(path)
 
 

@@ -15,6 +15,7 @@ from graph.namespaces import AIMS, DCTERMS, ENTITY_CLASSES, ISO, RDFS, SKOS, XSD
 from graph.queries.catalog import NamedQuery, Parameter, catalog
 from graph.queries.running import run
 from graph.store import Bindings, Row, Store, Term, text
+from graph.store.sparql_guard import refuse_outbound
 from graph.vocabulary import VocabularyError, vocabulary
 
 _VOCABULARY_OF = {"tier": "eu_ai_act_tiers", "automation": "automation_levels", "stage": "lifecycle_stages"}
@@ -96,5 +97,7 @@ def run_saved_query(store: Store, name: str, params: dict[str, str]) -> tuple[Na
     missing = [p.name for p in query.parameters if not p.optional and p.name not in params]
     if missing:
         raise SavedQueryError(f"{name}: missing --param {missing[0]}=... ({declared[missing[0]].description})")
+    # A saved query is a file someone on this machine may have written: it must not make the store fetch.
+    refuse_outbound(query.text)
     bindings: Bindings = {k: term_for(store, declared[k], v) for k, v in params.items()}
     return query, run(store, query, bindings).rows

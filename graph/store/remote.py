@@ -5,19 +5,30 @@ Selected with ``AIMS_STORE=http://host:port/...``: the query endpoint URL; the u
 SPARQL Update request, which Oxigraph server, Fuseki, Virtuoso and GraphDB each apply as one
 transaction. Queries must see the union of the named graphs as the default graph: start Oxigraph with
 ``--union-default-graph`` (README has the Fuseki and Virtuoso settings).
+
+Writers that read and then write (decisions) can hold ``exclusive()``: an OS file lock shared by every
+process on this machine that writes to the same server. Oxigraph server (and Virtuoso at its default
+isolation) evaluates each update on a snapshot and commits two concurrent ones that conflict, so a
+conditional update alone cannot keep two writers apart there (see ``graph.compliance.remote_record``).
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph
 import urllib3
 from pyoxigraph import BlankNode, NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Triple
 
-from graph.store.embedded import results_format
-from graph.store.protocol import Bindings, QueryError, QueryLimitError, Row, StoreError, Term, solution_rows
+from graph.store.protocol import Bindings, QueryError, QueryLimitError, Row, StoreError, Term, solution_rows, text
+from graph.store.results import results_format
 from graph.store.sparql_text import data_update, values_block, with_inline_values
 
 JSON_RESULTS = "application/sparql-results+json"
@@ -25,9 +36,13 @@ _QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 _PRESENT_CHUNK = 2000
+_VIRTUOSO_ASK = "__ASK_RETVAL"
 CONNECT_TIMEOUT = 5.0
 # Connections kept open per host: the endpoint and the bot run several store calls at once.
 POOL_SIZE = 16
+# A request refused as "busy, retry later" is sent again this many times, waiting as told (at most 2 s).
+BUSY_RETRIES = 5
+_MAX_RETRY_WAIT = 2.0
 
 
 def derive_update_url(query_url: str) -> str:
@@ -36,6 +51,16 @@ def derive_update_url(query_url: str) -> str:
         if query_url.rstrip("/").endswith(suffix):
             return query_url.rstrip("/")[: -len(suffix)] + "/update"
     return query_url
+
+
+def _retry_after(reply: urllib3.BaseHTTPResponse) -> float | None:
+    """Seconds to wait before sending again, when the server refused with 503 and ``Retry-After``; else None."""
+    if reply.status != 503:
+        return None
+    try:
+        return min(max(float(reply.headers.get("Retry-After", "")), 0.05), _MAX_RETRY_WAIT)
+    except ValueError:
+        return None
 
 
 def _bind(query: str, bindings: Bindings | None) -> str:
@@ -51,24 +76,76 @@ def _bind(query: str, bindings: Bindings | None) -> str:
 class RemoteStore:
     """A ``Store`` talking to a SPARQL 1.1 endpoint over HTTP."""
 
-    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        *,
+        timeout: float = 60.0,
+        update_token: str | None = None,
+        lock_dir: Path | None = None,
+    ) -> None:
         """Point at a server; nothing is sent until the first call.
 
-        One urllib3 pool is kept for the store's life: it reuses connections across calls and is safe to
-        share between threads, instead of a new TCP connection per query (urllib3 rather than httpx: a
-        third less overhead per call, which is most of a small query on loopback).
+        ``update_token`` is sent as ``Authorization: Bearer`` with updates (our endpoint needs it);
+        ``lock_dir`` is where ``exclusive()`` keeps its lock file (``None``: writers are not serialised
+        across processes, only by the server). One urllib3 pool is kept for the store's life: it reuses
+        connections across calls and is safe to share between threads, instead of a new TCP connection
+        per query (urllib3 rather than httpx: a third less overhead per call, which is most of a small
+        query on loopback).
         """
         self.query_url = query_url
         self.update_url = update_url or derive_update_url(query_url)
         self.timeout = timeout
         self._timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=timeout)
         self._pool = urllib3.PoolManager(maxsize=POOL_SIZE, block=False, timeout=self._timeout, retries=False)
+        # Sent with queries too: our endpoint lets token holders (this machine's aims processes) past its
+        # per-client limit, which they would otherwise share on one loopback address.
+        self._auth_headers = {"Authorization": f"Bearer {update_token}"} if update_token else {}
+        self.lock_dir = lock_dir
+        self._thread_lock = threading.Lock()
 
-    def _post(self, url: str, body: str, content_type: str, accept: str, timeout: float | None = None) -> bytes:
-        headers = {"Content-Type": content_type, "Accept": accept}
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the writers' lock for this server: one writer at a time among the threads and processes here.
+
+        The lock file is named after the update URL, so writers to different servers do not wait for each
+        other; the OS releases it if the process dies. Without ``lock_dir`` only this process's threads
+        take turns.
+        """
+        with self._thread_lock:
+            if self.lock_dir is None:
+                yield
+                return
+            self.lock_dir.mkdir(parents=True, exist_ok=True)
+            name = hashlib.sha256(self.update_url.encode("utf-8")).hexdigest()[:24]
+            with open(self.lock_dir / f"writer-{name}.lock", "a+b") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _post(
+        self,
+        url: str,
+        body: str,
+        content_type: str,
+        accept: str,
+        timeout: float | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> bytes:
+        headers = {"Content-Type": content_type, "Accept": accept, **(extra or {})}
         limit = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=timeout) if timeout else self._timeout
         try:
             reply = self._pool.request("POST", url, body=body.encode("utf-8"), headers=headers, timeout=limit)
+            for _ in range(BUSY_RETRIES):
+                # A busy server refuses before running anything and says when to come back (503 + Retry-After).
+                wait = _retry_after(reply)
+                if wait is None:
+                    break
+                time.sleep(wait)
+                reply = self._pool.request("POST", url, body=body.encode("utf-8"), headers=headers, timeout=limit)
         except urllib3.exceptions.HTTPError as exc:
             raise StoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
         if reply.status >= 400:
@@ -77,7 +154,11 @@ class RemoteStore:
         return bytes(reply.data)
 
     def _query(self, query: str, accept: str, timeout: float | None = None) -> bytes:
-        return self._post(self.query_url, query, "application/sparql-query", accept, timeout)
+        # A form field rather than an application/sparql-query body: every server takes it (Virtuoso 7.2
+        # leaves a bare query body unanswered until the client times out).
+        body = urlencode({"query": query})
+        form = "application/x-www-form-urlencoded"
+        return self._post(self.query_url, body, form, accept, timeout, self._auth_headers)
 
     def select(self, query: str, *, bindings: Bindings | None = None) -> list[Row]:
         """Run a SELECT query."""
@@ -92,6 +173,9 @@ class RemoteStore:
         result = pyoxigraph.parse_query_results(
             self._query(_bind(query, bindings), JSON_RESULTS), format=QueryResultsFormat.JSON
         )
+        if isinstance(result, QuerySolutions) and [v.value for v in result.variables] == [_VIRTUOSO_ASK]:
+            # Virtuoso 7.2 answers ASK in JSON as a one-column SELECT: a row holding 1 when true, none when false.
+            return any(text(row[_VIRTUOSO_ASK]) not in {"", "0"} for row in solution_rows(result))
         if not isinstance(result, QueryBoolean):
             raise QueryError("expected an ASK query")
         return bool(result)
@@ -121,7 +205,7 @@ class RemoteStore:
 
     def update(self, update: str) -> None:
         """Run a SPARQL Update (one request, one transaction on the server)."""
-        self._post(self.update_url, update, "application/sparql-update", "*/*")
+        self._post(self.update_url, update, "application/sparql-update", "*/*", extra=self._auth_headers)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
         """Drop and refill each graph in a single update request, so the server applies it atomically."""

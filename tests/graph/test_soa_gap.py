@@ -64,7 +64,7 @@ def test_progress_names_the_systems_furthest_behind(org: OxigraphStore) -> None:
 def test_rollup_is_applicable_if_any_system_applies(org: OxigraphStore) -> None:
     rows = {r.control: r for r in soa_rollup(org, TODAY)}
     assert rows["A.10.3"].verdict == "applicable"
-    assert rows["A.10.3"].justification == "applicable to 1 of 6 AI systems or organisation-wide"
+    assert rows["A.10.3"].justification == "applicable to 1 of 6 AI systems"
     assert rows["A.7.4"].verdict == "not applicable"
     assert rows["A.5.2"].verdict == "no decision"
 

@@ -36,6 +36,13 @@ def test_the_justification_minimum_is_the_shapes_min_length() -> None:
     )
 
 
+def test_the_justification_maximum_is_the_shapes_max_length() -> None:
+    shapes = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
+    words = vocabulary()
+    assert words.max_justification == 1500
+    assert f"sh:minLength {words.min_justification} ; sh:maxLength {words.max_justification} ;" in shapes
+
+
 def test_kind_labels_come_from_the_class_labels() -> None:
     words = vocabulary()
     assert words.kind_label("Control") == "Annex A control"

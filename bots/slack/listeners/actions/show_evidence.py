@@ -8,6 +8,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bots.slack.listeners.views.answer_builder import answer_blocks
+from bots.slack.mrkdwn import fallback
 from bots.slack.services import SlackServices
 
 
@@ -21,7 +22,7 @@ def make_handler(services: SlackServices) -> Any:
         message = body.get("message", {})
         thread_ts = message.get("thread_ts") or message.get("ts")
         client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, text=answer.text[:3000], blocks=answer_blocks(answer)
+            channel=channel, thread_ts=thread_ts, text=fallback(answer.text), blocks=answer_blocks(answer)
         )
 
     return handle

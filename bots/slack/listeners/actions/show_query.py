@@ -8,6 +8,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bots.slack.listeners.views.answer_builder import query_blocks
+from bots.slack.mrkdwn import fallback
 from bots.slack.services import SlackServices
 
 
@@ -28,7 +29,7 @@ def make_handler(services: SlackServices) -> Any:
         client.chat_postMessage(
             channel=channel,
             thread_ts=message.get("thread_ts") or message.get("ts"),
-            text=f"The query behind that answer: {query.command}",
+            text=fallback(f"The query behind that answer: {query.command}"),
             blocks=query_blocks(query.name, query.command, query.sparql),
         )
 

@@ -13,12 +13,14 @@ from bots.slack.answering import query_key
 from bots.slack.decision_flow import open_decision_modal
 from bots.slack.listeners.views.answer_builder import answer_blocks
 from bots.slack.listeners.views.report_builder import gap_summary, soa_summary
+from bots.slack.mrkdwn import escape, fallback
 from bots.slack.services import SlackServices
 from graph.compliance.decisions import DecisionError
 from graph.compliance.gap import gap_analysis
 from graph.compliance.soa import soa_for_system, tally
 
-USAGE = (
+# Escaped: Slack reads <question> as a link even inside backticks.
+USAGE = escape(
     "*Usage:* `/aims ask <question>` · `/aims decide [control]` · `/aims soa <AI system>` · `/aims gap` · "
     "`/aims help`\n"
     "Example: `/aims ask do we need to keep logs of what the model did?`"
@@ -39,7 +41,7 @@ def make_handler(services: SlackServices) -> Any:
         if verb == "ask" and rest:
             answer = services.assistant.ask(rest)
             blocks = answer_blocks(answer, query_key(services, answer))
-            respond(text=answer.text[:3000], blocks=blocks, response_type="ephemeral")
+            respond(text=fallback(answer.text), blocks=blocks, response_type="ephemeral")
         elif verb == "decide":
             controls = [m.id for m in find_ids(rest, services.assistant.nodes) if m.known and m.id.startswith("A.")]
             open_decision_modal(
@@ -55,7 +57,7 @@ def make_handler(services: SlackServices) -> Any:
             try:
                 rows = soa_for_system(services.store, rest, dt.date.today())
             except DecisionError as exc:
-                respond(text=str(exc), response_type="ephemeral")
+                respond(text=fallback(str(exc)), response_type="ephemeral")
                 return
             respond(text=soa_summary(rest, rows, tally(rows)), response_type="ephemeral")
         elif verb == "gap":

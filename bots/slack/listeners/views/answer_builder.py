@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 from assistant.answer import Answer
-from bots.slack.mrkdwn import Block, button, capped, sections
+from bots.slack.limits import BUTTON_VALUE, CONTEXT_TEXT, MESSAGE_BLOCKS, capped_blocks
+from bots.slack.mrkdwn import SECTION_LIMIT, Block, button, capped, escape, sections
 
 SOURCES_SHOWN = 8
+# A section of SPARQL: the most a section holds, less the code fences around it.
+CODE_CHUNK = SECTION_LIMIT - len("``````")
 
 
 def answer_blocks(answer: Answer, query_key: str | None = None) -> list[Block]:
@@ -19,14 +22,19 @@ def answer_blocks(answer: Answer, query_key: str | None = None) -> list[Block]:
     blocks: list[Block] = sections(answer.text)
     if answer.citations:
         shown = answer.citations[:SOURCES_SHOWN]
-        sources = "; ".join(f"{c.kind}: *{c.title}*" if c.of_organisation else f"*{c.id}* {c.title}" for c in shown)
+        sources = "; ".join(
+            f"{escape(c.kind)}: *{escape(c.title)}*" if c.of_organisation else f"*{escape(c.id)}* {escape(c.title)}"
+            for c in shown
+        )
         more = len(answer.citations) - len(shown)
         text = f"Sources: {sources}" + (f" and {more} more" if more > 0 else "")
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": capped(text)}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": capped(text, CONTEXT_TEXT)}]})
     buttons = []
     for action in answer.actions:
         if action.kind == "record_decision" and action.control:
             value = json.dumps({"control": action.control, "system": action.system})
+            if len(value) > BUTTON_VALUE:  # an outsize system name: the modal opens with the system to pick
+                value = json.dumps({"control": action.control, "system": None})
             buttons.append(button("Record decision", "record_decision", value, style="primary"))
         elif action.kind == "show_evidence" and action.control:
             buttons.append(button("Show evidence", "show_evidence", action.control))
@@ -41,10 +49,14 @@ def query_blocks(name: str, command: str, sparql: str) -> list[Block]:
     """The SPARQL behind an answer, as code blocks a compliance lead can copy (split to fit Slack's limits)."""
     intro = f"The query behind that answer (`{name}`; all rows: `{command}`):"
     chunks, current = [], ""
-    for line in sparql.splitlines():
-        if len(current) + len(line) + 1 > 2800:
+    # Escaped too: inside a code block Slack still turns <http://...> into a link and reads & as an entity.
+    for line in escape(sparql).splitlines():
+        line = capped(line, CODE_CHUNK)
+        if len(current) + len(line) + 1 > CODE_CHUNK:
             chunks.append(current)
             current = ""
         current += line + "\n"
     chunks.append(current)
-    return sections(intro) + [{"type": "section", "text": {"type": "mrkdwn", "text": f"```{c}```"}} for c in chunks[:8]]
+    code = [{"type": "section", "text": {"type": "mrkdwn", "text": f"```{c}```"}} for c in chunks]
+    more = {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(f"(cut: `{command}` shows all of it)")}]}
+    return capped_blocks([*sections(intro), *code], MESSAGE_BLOCKS, more)

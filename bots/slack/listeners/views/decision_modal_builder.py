@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bots.slack.limits import MODAL_TITLE, OPTION_TEXT, SELECT_OPTIONS, plain_text
 from bots.slack.mrkdwn import Block
 from graph.vocabulary import vocabulary
 
@@ -13,7 +14,6 @@ from graph.vocabulary import vocabulary
 ORGANISATION = "organisation"
 # The modal's input blocks; a decision field the modal does not show is reported on the justification.
 BLOCKS = ("control", "system", "verdict", "justification_type", "justification", "evidence")
-JUSTIFICATION_MAX = 1500
 
 
 def block_of(field: str) -> str:
@@ -22,7 +22,7 @@ def block_of(field: str) -> str:
 
 
 def _option(value: str, text: str) -> Block:
-    return {"text": {"type": "plain_text", "text": text[:75]}, "value": value}
+    return {"text": plain_text(text, OPTION_TEXT), "value": value}
 
 
 def _choices(scheme: str) -> list[Block]:
@@ -48,10 +48,18 @@ def decision_modal(
     system: str | None,
     justification: str = "",
     metadata: dict[str, str] | None = None,
+    justification_max: int | None = None,
 ) -> Block:
-    """The modal to record (or propose) a decision: control, system, verdict, justification, evidence."""
-    control_options = [_option(c, f"{c} {t}") for c, t in controls][:100]
-    system_options = [_option(ORGANISATION, "The whole organisation"), *[_option(s, s) for s in systems][:99]]
+    """The modal to record (or propose) a decision: control, system, verdict, justification, evidence.
+
+    ``justification_max`` defaults to the graph's limit (``vocabulary().max_justification``).
+    """
+    longest = vocabulary().max_justification if justification_max is None else justification_max
+    control_options = [_option(c, f"{c} {t}") for c, t in controls][:SELECT_OPTIONS]
+    system_options = [
+        _option(ORGANISATION, "The whole organisation"),
+        *[_option(s, s) for s in systems][: SELECT_OPTIONS - 1],
+    ]
     control_select: Block = {"type": "static_select", "action_id": "value", "options": control_options}
     if control:
         control_select["initial_option"] = next(
@@ -65,14 +73,14 @@ def decision_modal(
         "action_id": "value",
         "multiline": True,
         "min_length": vocabulary().min_justification,
-        "max_length": JUSTIFICATION_MAX,
+        "max_length": longest,
     }
     if justification:
-        justification_input["initial_value"] = justification[:JUSTIFICATION_MAX]
+        justification_input["initial_value"] = justification[:longest]
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "title": {"type": "plain_text", "text": title[:24]},
+        "title": plain_text(title, MODAL_TITLE),
         "submit": {"type": "plain_text", "text": "Record" if callback_id == "record_decision" else "Propose"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "private_metadata": json.dumps(metadata or {}),

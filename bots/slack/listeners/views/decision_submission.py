@@ -11,10 +11,12 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bots.slack.decision_flow import modal_errors, read_submission, request_from
+from bots.slack.decision_flow import modal_errors, proposed_justification, read_submission, request_from
 from bots.slack.home import publish_home
+from bots.slack.limits import BUTTON_VALUE
 from bots.slack.listeners.views.decision_modal_builder import ORGANISATION
-from bots.slack.listeners.views.proposal_builder import proposal_blocks
+from bots.slack.listeners.views.proposal_builder import proposal_blocks, proposal_value
+from bots.slack.mrkdwn import escape, mention
 from bots.slack.services import SlackServices
 from graph.compliance import decisions
 
@@ -49,7 +51,8 @@ def make_record(services: SlackServices) -> Any:
                 client.chat_postMessage(
                     channel=meta["channel"],
                     thread_ts=meta.get("thread_ts") or None,
-                    text=f"<@{user}> recorded: *{request.control}* {result.decision.verdict} for *{where}*.",
+                    text=f"{mention(user)} recorded: *{escape(request.control)}* {result.decision.verdict} "
+                    f"for *{escape(where)}*.",
                 )
             publish_home(client, services, user)
 
@@ -64,15 +67,28 @@ def make_propose(services: SlackServices) -> Any:
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         values, meta = read_submission(view)
-        errors = decisions.validate(services.store, request_from(values, user_id=user, permalink="", key=""))
-        if errors:
-            ack(response_action="errors", errors=modal_errors(errors))
-            return
-        ack()
+        # Valid as written, and still valid once confirmed, when the proposer's name is added to the justification.
+        as_confirmed = {**values, "justification": proposed_justification(values.get("justification", ""), user)}
+        errors = decisions.validate(
+            services.store, request_from(values, user_id=user, permalink="", key="")
+        ) or decisions.validate(services.store, request_from(as_confirmed, user_id=user, permalink="", key=""))
         proposal = {
             k: values.get(k, "") for k in ("control", "verdict", "justification_type", "justification", "evidence")
         }
         proposal["system"] = "" if values.get("system") in ("", ORGANISATION) else values["system"]
+        carried = len(proposal_value(proposal, user))
+        if not errors and carried > BUTTON_VALUE:
+            errors.append(
+                decisions.FieldError(
+                    "evidence" if proposal["evidence"] else "justification",
+                    f"a proposal carries at most {BUTTON_VALUE:,} characters to the decider and this one has "
+                    f"{carried:,}: shorten the justification or the evidence links",
+                )
+            )
+        if errors:
+            ack(response_action="errors", errors=modal_errors(errors))
+            return
+        ack()
         if not meta.get("channel"):
             return
 
@@ -80,7 +96,7 @@ def make_propose(services: SlackServices) -> Any:
             client.chat_postMessage(
                 channel=meta["channel"],
                 thread_ts=meta.get("thread_ts") or None,
-                text=f"Proposed decision for {proposal['control']} (needs a decider's confirmation)",
+                text=f"Proposed decision for {escape(proposal['control'])} (needs a decider's confirmation)",
                 blocks=proposal_blocks(proposal, user),
             )
 
