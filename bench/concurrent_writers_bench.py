@@ -25,10 +25,10 @@ from virtuoso_server import available as virtuoso_available
 from virtuoso_server import virtuoso_server
 
 from graph.endpoint import EndpointConfig
+from graph.endpoint.serving import background_endpoint
 from graph.ingest.load import OntologyLayout
 from graph.ingest.rdf_files import read_triples
 from graph.inventory.importer import import_inventory
-from graph.endpoint.serving import background_endpoint
 from graph.settings import DEFAULT_ONTOLOGY_DIR
 from graph.store import Store
 from graph.store.embedded import OxigraphStore

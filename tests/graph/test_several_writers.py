@@ -30,9 +30,9 @@ from virtuoso_server import virtuoso_server
 from graph.compliance.decisions import DecisionRequest, history, record
 from graph.compliance.remote_record import Snapshot, conditional_update, write_decision
 from graph.endpoint import EndpointConfig
+from graph.endpoint.serving import background_endpoint
 from graph.ingest.load import OntologyLayout
 from graph.namespaces import AIMS, RDF_TYPE
-from graph.endpoint.serving import background_endpoint
 from graph.settings import Settings
 from graph.store import StoreError
 from graph.store.embedded import OxigraphStore
