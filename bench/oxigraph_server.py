@@ -12,6 +12,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def wait_until_answering(url: str, server: subprocess.Popen[bytes], *, seconds: float, pause: float) -> bool:
+    """True once ``url`` answers ``ASK {}``; False when ``server`` exits or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
+            return True
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                return False
+            time.sleep(pause)
+
+
 @contextmanager
 def oxigraph_server(location: Path) -> Iterator[str]:
     """Serve a store at ``location`` (union default graph, as ours) until the block ends; yields the query URL."""
@@ -26,15 +39,8 @@ def oxigraph_server(location: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}/query"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the Oxigraph server did not start") from None
-                time.sleep(0.1)
+        if not wait_until_answering(url, server, seconds=20, pause=0.1):
+            raise RuntimeError("the Oxigraph server did not start")
         yield url
     finally:
         server.terminate()

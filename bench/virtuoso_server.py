@@ -10,11 +10,11 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from oxigraph_server import wait_until_answering
 
 SERVER = "virtuoso-t"
 ISQL = "isql-vt"
@@ -80,16 +80,9 @@ def virtuoso_server(location: Path, isolation: int = 2) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{http_port}/sparql"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    log = (location / "virtuoso.log").read_text(errors="replace")[-1500:]
-                    raise RuntimeError(f"Virtuoso did not start: {log}") from None
-                time.sleep(0.2)
+        if not wait_until_answering(url, server, seconds=60, pause=0.2):
+            log = (location / "virtuoso.log").read_text(errors="replace")[-1500:]
+            raise RuntimeError(f"Virtuoso did not start: {log}")
         grant = "GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"
         subprocess.run(
             [ISQL, str(sql_port), "dba", "dba", f"exec={grant}"], check=True, capture_output=True, timeout=60
