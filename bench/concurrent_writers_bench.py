@@ -21,7 +21,7 @@ from pathlib import Path
 
 from concurrent_writers import Target, history_problems, run_writers, tally_problems
 from oxigraph_server import oxigraph_server
-from virtuoso_server import available as virtuoso_available
+from virtuoso_server import ensure_installed as ensure_virtuoso
 from virtuoso_server import virtuoso_server
 
 from graph.endpoint import EndpointConfig
@@ -92,7 +92,10 @@ def main() -> None:
                 name = "our endpoint as owner" + (" (lock file)" if locks else " (conditional update alone)")
                 sound &= measure(name, target, args.processes, args.count)
             store.close()
-        if args.backend in {"virtuoso", "all"} and virtuoso_available():
+        missing = ensure_virtuoso() if args.backend in {"virtuoso", "all"} else "not asked for"
+        if args.backend in {"virtuoso", "all"} and missing is not None:
+            print(f"Virtuoso skipped: {missing}", file=sys.stderr)
+        if missing is None:
             with virtuoso_server(work / "virtuoso") as url:
                 load_example(RemoteStore(url, url))
                 target = Target(url, url, lock_dir=work / "virtuoso-locks")

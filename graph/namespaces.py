@@ -74,8 +74,17 @@ def control_order(control: str) -> tuple[int, ...]:
 
 @functools.lru_cache(maxsize=65536)  # an import slugs each name once per reference to it: 140,000 times for 10k systems
 def slug(text: str) -> str:
-    """A stable IRI segment from a name (``Support chatbot`` -> ``support-chatbot``)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+    """A stable IRI segment from a name (``Support chatbot`` -> ``support-chatbot``).
+
+    ASCII letters and digits only, as it always was, so existing nodes keep their IRIs. A name with none
+    (``客服机器人``) keeps its own letters and digits instead (IRIs allow them), so two such names stay two
+    nodes; only a name with no letter or digit at all is ``unnamed``.
+    """
+    lowered = text.lower()
+    ascii_slug = re.sub(r"[^a-z0-9]+", "-", lowered).strip("-")
+    if ascii_slug:
+        return ascii_slug
+    return re.sub(r"[\W_]+", "-", lowered).strip("-") or "unnamed"
 
 
 def node_iri(kind: str, key: str) -> str:

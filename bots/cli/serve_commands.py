@@ -46,6 +46,10 @@ def serve(
     max_body_kb: Annotated[
         int, typer.Option("--max-body-kb", help="Largest request body, in kB; beyond: 413.")
     ] = _LIMITS.max_body_bytes // 1000,
+    max_update_mb: Annotated[
+        int,
+        typer.Option("--max-update-mb", help="Largest request body from a caller with the update token, in MB."),
+    ] = _LIMITS.max_update_bytes // 1_000_000,
 ) -> None:
     """Serve SPARQL at /sparql (read-only unless AIMS_UPDATE_TOKEN is set), /health and a query page at /."""
     import uvicorn
@@ -63,6 +67,7 @@ def serve(
         express_workers=express_workers,
         per_client=per_client,
         max_body_bytes=max_body_kb * 1000,
+        max_update_bytes=max_update_mb * 1_000_000,
         allow_service=tuple(allow_service or ()),
     )
     with opened_store(ctx.obj) as store:

@@ -22,6 +22,10 @@ class OverloadedError(Exception):
     """Every worker is busy and the queue is full; the client should retry later."""
 
 
+class WaitedTooLongError(QueryLimitError):
+    """The query spent its whole time limit waiting (for a worker, or for an update): busy, not too costly."""
+
+
 class ClientLimitError(Exception):
     """This client already has as many queries running or queued as it may."""
 
@@ -67,7 +71,7 @@ class Slots:
 
         Raises:
             OverloadedError: the queue is full.
-            QueryLimitError: the query's time ran out while it waited.
+            WaitedTooLongError: the query's time ran out while it waited.
         """
         if self.try_acquire():
             return
@@ -83,7 +87,7 @@ class Slots:
             with contextlib.suppress(ValueError):
                 self._waiters.remove(waiter)
             if isinstance(exc, TimeoutError):
-                raise QueryLimitError(
+                raise WaitedTooLongError(
                     "the query waited its whole time limit for a free worker; the endpoint is busy, retry later"
                 ) from None
             raise
@@ -134,7 +138,7 @@ class ReadWriteGate:
 
     @contextlib.asynccontextmanager
     async def read(self, timeout: float) -> AsyncIterator[None]:
-        """Hold the gate for reading; ``QueryLimitError`` if a write keeps it closed past ``timeout``."""
+        """Hold the gate for reading; ``WaitedTooLongError`` if a write keeps it closed past ``timeout``."""
         async with self._condition:
             try:
                 await asyncio.wait_for(
@@ -142,7 +146,9 @@ class ReadWriteGate:
                     max(0.0, timeout),
                 )
             except TimeoutError:
-                raise QueryLimitError("the query waited its whole time limit for an update to finish") from None
+                raise WaitedTooLongError(
+                    "the query waited its whole time limit for an update to finish; retry later"
+                ) from None
             self._readers += 1
         try:
             yield

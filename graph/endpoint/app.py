@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from graph.endpoint.admission import ClientLimitError, ClientLimits, OverloadedError
+from graph.endpoint.admission import ClientLimitError, ClientLimits, OverloadedError, WaitedTooLongError
 from graph.endpoint.body import BodyTooLargeError, IncompleteBodyError, capped_body
 from graph.endpoint.config import EndpointConfig
 from graph.endpoint.page import query_page
@@ -102,11 +102,15 @@ def create_endpoint(store: Store, config: EndpointConfig) -> Starlette:
                 f"the endpoint is busy ({load.busy} queries running, {load.queued} waiting); retry later",
                 {"Retry-After": retry_after},
             )
+        except WaitedTooLongError as exc:
+            # Busy, not the query's fault: come back later (a time-limit 503 carries no Retry-After, since
+            # the same query would run out of time again).
+            return _error(503, str(exc), {"Retry-After": retry_after})
         except QueryLimitError as exc:
             if str(exc) == TIME_LIMIT_PROBLEM:
                 limit = f"{config.timeout_seconds:g} s"
                 return _error(503, f"the query did not finish within {limit}; narrow it or add a LIMIT")
-            return _error(503 if "time limit" in str(exc) else 413, str(exc))
+            return _error(413, str(exc))
         except QueryError as exc:
             return _error(400, str(exc))
         finally:
@@ -139,7 +143,10 @@ def create_endpoint(store: Store, config: EndpointConfig) -> Starlette:
             return await run_query(request, query)
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         try:
-            raw = (await capped_body(request, config.max_body_bytes)).decode("utf-8", errors="replace")
+            # Token holders are trusted with large bodies (an inventory import is one update); anyone else
+            # gets the small cap, checked before a byte is read.
+            cap = config.max_update_bytes if authorised(request) else config.max_body_bytes
+            raw = (await capped_body(request, cap)).decode("utf-8", errors="replace")
         except BodyTooLargeError as exc:
             return _error(413, str(exc))
         except IncompleteBodyError as exc:

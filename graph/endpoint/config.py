@@ -21,7 +21,9 @@ class EndpointConfig:
         express_seconds: the time limit of a query on an express worker.
         per_client: queries running or queued per client address (0: no limit); beyond it, 429. Callers
             with the update token are exempt (the aims processes on this machine share one address).
-        max_body_bytes: the largest request body read; beyond it, 413.
+        max_body_bytes: the largest request body read from a caller without the update token; beyond it, 413.
+        max_update_bytes: the same for callers with the token: the aims processes on this machine send a
+            whole inventory import as one update (about 100 MB for 10,000 systems).
         allow_service: IRI prefixes that ``SERVICE`` and ``LOAD`` may name; empty: no outbound requests.
     """
 
@@ -34,4 +36,5 @@ class EndpointConfig:
     express_seconds: float = 1.0
     per_client: int = 4
     max_body_bytes: int = 1_000_000
+    max_update_bytes: int = 1_000_000_000
     allow_service: tuple[str, ...] = ()

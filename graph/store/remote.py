@@ -28,7 +28,7 @@ import urllib3
 from pyoxigraph import BlankNode, NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Triple
 
 from graph.store.protocol import Bindings, QueryError, QueryLimitError, Row, StoreError, Term, solution_rows, text
-from graph.store.results import results_format
+from graph.store.results import TIME_LIMIT_PROBLEM, results_format
 from graph.store.sparql_text import data_update, values_block, with_inline_values
 
 JSON_RESULTS = "application/sparql-results+json"
@@ -195,9 +195,7 @@ class RemoteStore:
             data = self._query(query, media_type, timeout)
         except StoreError as exc:
             if deadline is not None and time.monotonic() >= deadline:
-                raise QueryLimitError(
-                    "the query ran past its time limit and was stopped; narrow it or add a LIMIT"
-                ) from exc
+                raise QueryLimitError(TIME_LIMIT_PROBLEM) from exc
             raise
         if max_bytes is not None and len(data) > max_bytes:
             raise QueryLimitError(f"the result is larger than {max_bytes:,} bytes; add a LIMIT or narrow the query")

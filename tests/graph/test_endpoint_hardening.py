@@ -337,6 +337,40 @@ def test_body_over_the_cap_is_413(disk_store: OxigraphStore) -> None:
         assert small.status == 200
 
 
+def test_token_holders_may_send_an_update_larger_than_the_public_cap(disk_store: OxigraphStore) -> None:
+    """`aims load` beside a running owner sends the whole import as one update: it must not meet the 413."""
+    with serving(disk_store, max_body_bytes=1000, max_update_bytes=100_000) as server:
+        rows = "\n".join(f"<urn:big{i}> <urn:p> 'value {i}' ." for i in range(200))
+        update = f"INSERT DATA {{ GRAPH <urn:g:big> {{ {rows} }} }}"
+        assert 1000 < len(update) < 100_000
+        assert server.update(update).status == 204
+        assert disk_store.count("urn:g:big") == 200
+        anonymous = server.call(
+            "POST", "/sparql", body=update.encode(), headers={"Content-Type": "application/sparql-update"}
+        )
+        assert anonymous.status == 413
+        huge = server.update(f"INSERT DATA {{ GRAPH <urn:g:big> {{ {rows * 60} }} }}")
+        assert huge.status == 413 and "100,000 bytes" in huge.body
+
+
+def test_query_that_waited_out_an_update_is_told_when_to_retry(disk_store: OxigraphStore) -> None:
+    """A wait for the gate is the endpoint being busy, not a costly query, so its 503 says when to come back."""
+    rows = "\n".join(f"<urn:big{i}> <urn:p> 'value {i}' ." for i in range(80_000))
+    with serving(disk_store, timeout_seconds=0.5) as server, ThreadPoolExecutor(1) as pool:
+        writing = pool.submit(server.update, f"INSERT DATA {{ GRAPH <urn:g:big> {{ {rows} }} }}")
+        time.sleep(0.3)  # the update (about two seconds of writing) now holds the gate
+        held = server.query(CHEAP)
+        assert writing.result().status == 204
+    assert held.status == 503 and "retry later" in held.body and held.headers["retry-after"] == "1"
+
+
+def test_query_past_its_time_limit_is_not_invited_to_retry(disk_store: OxigraphStore) -> None:
+    """The same query would run out of time again: no Retry-After (clients such as ours would resend it)."""
+    with serving(disk_store, timeout_seconds=0.5) as server:
+        stopped = server.query(EXPENSIVE)
+    assert stopped.status == 503 and "did not finish" in stopped.body and "retry-after" not in stopped.headers
+
+
 def test_per_client_limit_answers_429(disk_store: OxigraphStore) -> None:
     with serving(disk_store, timeout_seconds=1.5, per_client=1) as server:
         with ThreadPoolExecutor(1) as pool:

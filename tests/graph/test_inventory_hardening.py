@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
-from graph.ingest.load import OntologyLayout
+from graph.ingest.load import OntologyLayout, load_reference
 from graph.ingest.rdf_files import read_triples
 from graph.ingest.shacl import shacl_violations
 from graph.ingest.shacl_core import read_shapes, validate
@@ -150,6 +150,23 @@ def test_every_record_kind_refuses_names_that_make_the_same_iri(
     text = f"{kind}:\n" + record.format(key="Data Room") + record.format(key="data-room")
     problems = refused(store, layout, write(tmp_path, text))
     assert any("'data-room' names the same node as 'Data Room' on line 2" in p for p in problems), problems
+
+
+def test_names_in_other_scripts_stay_distinct_systems(layout: OntologyLayout, tmp_path: Path) -> None:
+    """A name without ASCII letters used to become ``unnamed``: two such systems were refused as a clash."""
+    system = "  - name: {name}\n    purpose: p\n    role: [user]\n"
+    names = ["客服机器人", "销售机器人", "Ωμέγα σύστημα"]
+    path = write(tmp_path, "systems:\n" + "".join(system.format(name=n) for n in names))
+    store = OxigraphStore(None)
+    load_reference(store, layout)
+    import_inventory(path, store, read_triples(layout.vocabulary), layout.shapes)
+    labels = {
+        text(q.subject): text(q.object)
+        for q in store.quads(GRAPH_INVENTORY)
+        if text(q.predicate) == RDFS + "label" and text(q.subject).startswith(ORG + "systems/")
+    }
+    assert sorted(labels.values()) == sorted(names)
+    assert ORG + "systems/客服机器人" in labels and ORG + "systems/ωμέγα-σύστημα" in labels
 
 
 def test_emoji_label_in_the_clash_message_is_printed_as_written(tmp_path: Path) -> None:
