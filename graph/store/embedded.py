@@ -30,7 +30,8 @@ from graph.store.protocol import Bindings, QueryError, Row, StoreError, solution
 from graph.store.results import results_format, serialise_result
 from graph.store.sparql_text import data_update, with_inline_values
 
-_STAGING = "urn:aims:staging:"
+# Graphs a replacement is written to before it is swapped in (dropped when a store is opened or replaced).
+STAGING_PREFIX = "urn:aims:staging:"
 # Above this many quads to remove and add, replace_graphs swaps in staged graphs instead of a data update.
 _DIFF_LIMIT = 100_000
 # After writing more quads than this at once, memtables are flushed to sorted files (see replace_graphs).
@@ -78,6 +79,13 @@ class OxigraphStore:
                     "running?); stop it or point AIMS_HOME elsewhere"
                 ) from exc
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+        if path is not None:
+            # A process that died between staging a replacement and swapping it in left a whole extra copy
+            # of a graph, which every query over the union of graphs would count twice: drop it now.
+            try:
+                self._drop_stale_staging()
+            except OSError as exc:
+                raise StoreError(f"cannot tidy the store at {path}: {exc}") from exc
 
     def _query(self, query: str, bindings: Bindings | None) -> object:
         inline = with_inline_values(query, bindings) if bindings else None
@@ -195,7 +203,7 @@ class OxigraphStore:
         staged: dict[str, NamedNode] = {}
         quads: list[Quad] = []
         for graph, triples in graphs.items():
-            stage = NamedNode(f"{_STAGING}{uuid.uuid4()}")
+            stage = NamedNode(f"{STAGING_PREFIX}{uuid.uuid4()}")
             staged[graph] = stage
             quads.extend(Quad(t.subject, t.predicate, t.object, stage) for t in triples)
         try:
@@ -215,7 +223,7 @@ class OxigraphStore:
 
     def _drop_stale_staging(self) -> None:
         for name in self._store.named_graphs():
-            if isinstance(name, NamedNode) and name.value.startswith(_STAGING):
+            if isinstance(name, NamedNode) and name.value.startswith(STAGING_PREFIX):
                 self._store.remove_graph(name)
 
     def insert(self, graph: str, triples: Iterable[Triple]) -> None:

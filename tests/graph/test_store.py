@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
-from graph.store import QueryError
-from graph.store.embedded import OxigraphStore
+from graph.store import QueryError, text
+from graph.store.embedded import STAGING_PREFIX, OxigraphStore
 
 TITLE_OF = (
     "SELECT ?id ?title WHERE { ?node <http://www.w3.org/2004/02/skos/core#notation> ?id ; "
@@ -35,6 +37,22 @@ def test_replace_graphs_swaps_whole_graphs_and_leaves_no_staging() -> None:
     assert {q.triple for q in store.quads(a)} == {t[0]}
     assert {q.triple for q in store.quads(b)} == set(t[3:])
     assert store.graph_names() == [a, b]
+
+
+def test_staging_left_by_a_crash_is_not_counted_twice_after_reopening(tmp_path: Path) -> None:
+    """A writer killed between staging a graph and swapping it in left a copy every union query saw."""
+    live = [Triple(NamedNode(f"urn:s{i}"), NamedNode("urn:p"), Literal(str(i))) for i in range(5)]
+    store = OxigraphStore(tmp_path / "store")
+    store.insert("urn:graph:a", live)
+    # What the crash leaves: the staged copy, written in its own transaction, and no swap.
+    store.insert(f"{STAGING_PREFIX}crashed", live)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:p> ?o }"
+    assert text(store.select(count)[0]["n"]) == "10"
+    store.close()
+    reopened = OxigraphStore(tmp_path / "store")
+    assert text(reopened.select(count)[0]["n"]) == "5"
+    assert reopened.graph_names() == ["urn:graph:a"]
+    reopened.close()
 
 
 def test_results_serialise_in_standard_formats(loaded_store: OxigraphStore) -> None:
