@@ -155,12 +155,21 @@ def mapping(node: Node, found: Sequence[CrosswalkMapping], frameworks: Sequence[
         lines.append(f"Our crosswalks hold no mapping from {node.id} to {scope}.")
     else:
         lines.append(f"Mappings from {node.id} (related, not equivalent):")
+        # A source is named once below and referred to by number: repeated per line, it drowned the list.
+        sources = list(dict.fromkeys((m.source, m.licence) for m in wanted))
         for m in wanted:
             label = m.target_label if m.target_label != m.target_id else ""
+            cited = f"; source {sources.index((m.source, m.licence)) + 1}" if len(sources) > 1 else ""
             lines.append(
                 f"- {m.framework}: {m.target_id}{' - ' + label if label and label != m.target_id else ''} "
-                f"(source: {m.source}; licence: {m.licence}; confidence: {m.confidence})"
+                f"(confidence: {m.confidence}{cited})"
             )
+        lines.append("")
+        if len(sources) == 1:
+            lines.append(f"Source of these mappings: {sources[0][0]} (licence: {sources[0][1]})")
+        else:
+            lines.append("Sources:")
+            lines += [f"{n}. {source} (licence: {licence})" for n, (source, licence) in enumerate(sources, 1)]
     return Answer("\n".join(lines), (cite(node),), "mapping", confidence, (), focus=(node.id,))
 
 

@@ -31,6 +31,8 @@ GRAPH_STANDARD = GRAPH_BASE + "standard"
 GRAPH_CROSSWALKS = GRAPH_BASE + "crosswalks"
 GRAPH_INVENTORY = GRAPH_BASE + "inventory"
 GRAPH_DECISIONS = GRAPH_BASE + "decisions"
+# Decisions proposed by people who may not record them, waiting for a decider (graph.compliance.proposals).
+GRAPH_PROPOSALS = GRAPH_BASE + "proposals"
 # Derived from the inventory and the decisions (graph.compliance.applicability); never edited by hand.
 GRAPH_APPLICABILITY = GRAPH_BASE + "applicability"
 

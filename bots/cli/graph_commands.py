@@ -73,9 +73,7 @@ def load(
                 vocabulary = guarded(lambda: read_triples(layout.vocabulary))
                 max_bytes = settings.inventory_max_bytes or MAX_FILE_BYTES
                 imported = guarded(
-                    lambda: import_inventory(
-                        inventory, store, vocabulary, layout.shapes, step, max_bytes=max_bytes
-                    )
+                    lambda: import_inventory(inventory, store, vocabulary, layout.shapes, step, max_bytes=max_bytes)
                 )
             else:
                 step("recomputing the applicability matrix")

@@ -32,7 +32,9 @@ def slack(
     if not socket_mode and not config.signing_secret:
         raise fail("HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)")
     store, assistant = open_assistant(ctx.obj)
-    services = SlackServices(assistant=assistant, store=store, deciders=config.deciders)
+    services = SlackServices(
+        assistant=assistant, store=store, deciders=config.deciders, decisions_channel=config.decisions_channel
+    )
     bolt_app = guarded(lambda: create_app(config, web_client(config), services))
     try:
         # The bot holds the store for as long as it runs: it serves it on 127.0.0.1 so that the CLI works too.
@@ -46,4 +48,5 @@ def slack(
                 say(out, f"aims Slack bot: http://{host}:{port}{EVENTS_PATH}")
                 serve_http(bolt_app, host, port)
     finally:
+        services.follow_ups_done(timeout=10)  # confirmations and DMs already promised are sent before closing
         store.close()

@@ -35,8 +35,12 @@ def open_decision_modal(
     thread_ts: str = "",
     permalink: str = "",
     justification: str = "",
+    private: bool = False,
 ) -> None:
-    """Open the record (decider) or propose (anyone else) modal."""
+    """Open the record (decider) or propose (anyone else) modal.
+
+    ``private``: opened from a reply only this user sees, so the confirmation is shown to them alone.
+    """
     decider = services.may_decide(user_id)
     longest = vocabulary().max_justification
     view = decision_modal(
@@ -47,7 +51,12 @@ def open_decision_modal(
         control=control,
         system=system,
         justification=justification,
-        metadata={"channel": channel, "thread_ts": thread_ts, "permalink": permalink},
+        metadata={
+            "channel": channel,
+            "thread_ts": thread_ts,
+            "permalink": permalink,
+            "private": "1" if private else "",
+        },
         # A confirmed proposal adds who proposed it: leave room for that within the same limit.
         justification_max=longest if decider else longest - len(proposed_justification("", user_id)),
     )

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from bots.slack.limits import BUTTON_TEXT, BUTTON_VALUE, MESSAGE_TEXT, SECTION_TEXT, plain_text, truncate
+from bots.slack.terminal_hints import without_commands
 
 Block = dict[str, Any]
 # Lines are packed into sections up to this many characters, leaving room for a cut's ellipsis and hint.
@@ -32,8 +33,14 @@ def mention(user_id: str) -> str:
 
 
 def fallback(markdown: str) -> str:
-    """A message's top-level ``text`` (notifications, screen readers): escaped, within Slack's size."""
-    return truncate(escape(markdown), MESSAGE_TEXT)
+    """A message's top-level ``text`` (notifications, screen readers): plain words, escaped, within Slack's size.
+
+    Notifications and screen readers show emphasis marks as written, so ``**b**`` and ``*i*`` lose them;
+    terminal commands go too (the message's buttons do what they would).
+    """
+    text = re.sub(r"\*\*([^*\n]+)\*\*", r"\1", escape(without_commands(markdown).text))
+    text = re.sub(r"(?<!\*)\*(?!\*)([^*\n]+)(?<!\*)\*(?!\*)", r"\1", text)
+    return truncate(re.sub(r"(?m)^- ", "• ", text), MESSAGE_TEXT)
 
 
 def convert(markdown: str) -> str:
@@ -53,19 +60,25 @@ def mrkdwn(markdown: str) -> str:
 
 
 def sections(markdown: str) -> list[Block]:
-    """The text as mrkdwn sections of whole lines, each within Slack's limit, at most ``MAX_SECTIONS``.
+    """Our Markdown as mrkdwn sections of whole lines, each within Slack's limit, at most ``MAX_SECTIONS``."""
+    return mrkdwn_sections(convert(markdown).split("\n"))
 
-    A long list is split between lines rather than cut in the middle of an entry.
+
+def mrkdwn_sections(lines: list[str]) -> list[Block]:
+    """Lines of mrkdwn packed into sections within Slack's limit, at most ``MAX_SECTIONS``.
+
+    A long list is split between lines rather than cut in the middle of an entry; a single line longer
+    than a section is cut with an ellipsis.
     """
     chunks: list[str] = []
-    for line in convert(markdown).split("\n"):
+    for line in lines:
         if chunks and len(chunks[-1]) + 1 + len(line) <= SECTION_LIMIT:
             chunks[-1] += "\n" + line
         else:
             chunks.append(capped(line, SECTION_LIMIT))
     chunks = [c for c in chunks if c.strip()] or [" "]
     if len(chunks) > MAX_SECTIONS:
-        chunks = [*chunks[: MAX_SECTIONS - 1], "_(the answer is longer; ask in the terminal for all of it)_"]
+        chunks = [*chunks[: MAX_SECTIONS - 1], "_(the answer is longer than one Slack message holds; cut here)_"]
     return [section(c) for c in chunks]
 
 

@@ -7,12 +7,13 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from assistant.answer import QueryUsed
 from assistant.conversation import Conversation
 from assistant.service import Assistant
+from bots.slack.pages import PageMemory
 from graph.store import Store
 
 MAX_THREADS = 2000
@@ -28,13 +29,18 @@ class SlackServices:
     assistant: Assistant
     store: Store
     deciders: frozenset[str]
+    # Where proposals go for the deciders (AIMS_DECISIONS_CHANNEL); empty: to each decider by DM.
+    decisions_channel: str = ""
     _threads: OrderedDict[tuple[str, str], Conversation] = field(default_factory=OrderedDict)
     _seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _queries: OrderedDict[str, QueryUsed] = field(default_factory=OrderedDict)
+    # The rest of long answers, for their *Show more* buttons.
+    pages: PageMemory = field(default_factory=PageMemory)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _after_ack: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="aims-after-ack")
     )
+    _follow_ups: set[Future[None]] = field(default_factory=set)
 
     def after_ack(self, work: Callable[[], None]) -> Future[None]:
         """Run ``work`` once the handler has returned, so Slack gets its answer without waiting for it.
@@ -49,7 +55,25 @@ class SlackServices:
             except Exception:
                 logger.exception("work after the ack failed")
 
-        return self._after_ack.submit(guarded)
+        future = self._after_ack.submit(guarded)
+        with self._lock:
+            self._follow_ups.add(future)
+        future.add_done_callback(self._forget)
+        return future
+
+    def _forget(self, future: Future[None]) -> None:
+        with self._lock:
+            self._follow_ups.discard(future)
+
+    def follow_ups_done(self, timeout: float) -> bool:
+        """Wait until the work queued after acks (confirmation posts, DMs, Home refreshes) has run.
+
+        A request's follow-ups belong to it: a clean stop waits for them, and so do the tests, so that one
+        test's late DM is not counted in the next one's calls. False if some were still running at ``timeout``.
+        """
+        with self._lock:
+            pending = set(self._follow_ups)
+        return not wait(pending, timeout=timeout).not_done
 
     def may_decide(self, user_id: str) -> bool:
         """Whether the Slack user may record decisions (``AIMS_DECIDERS``)."""

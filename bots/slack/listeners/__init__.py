@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt import App
 
-from bots.slack.listeners.actions import confirm_proposal, record_decision, show_evidence, show_query
+from bots.slack.listeners.actions import (
+    confirm_proposal,
+    record_decision,
+    reject_proposal,
+    show_all_rows,
+    show_evidence,
+    show_more,
+    show_query,
+    show_reports,
+)
 from bots.slack.listeners.commands import aims_command
 from bots.slack.listeners.events import app_home_opened, app_mention, assistant_thread, message
 from bots.slack.listeners.shortcuts import record_as_decision
-from bots.slack.listeners.views import decision_submission
+from bots.slack.listeners.views import decision_submission, reject_submission
 from bots.slack.services import SlackServices
 
 
@@ -18,11 +29,19 @@ def register(app: App, services: SlackServices) -> None:
     app.event("app_mention")(ack=app_mention.acknowledge, lazy=[app_mention.make_answer(services)])
     app.event("message")(ack=message.acknowledge, lazy=[message.make_answer(services)])
     app.event("app_home_opened")(app_home_opened.make_handler(services))
-    app.action("record_decision")(record_decision.make_handler(services))
-    app.action("show_evidence")(show_evidence.make_handler(services))
+    # Several buttons of one kind in one message carry their control: ``record_decision:A.7.4``.
+    app.action(re.compile(r"^record_decision(:.+)?$"))(record_decision.make_handler(services))
+    app.action(re.compile(r"^show_evidence(:.+)?$"))(show_evidence.make_handler(services))
     app.action("show_query")(show_query.make_handler(services))
+    app.action("show_more")(show_more.make_handler(services))
+    app.action("show_all_rows")(show_all_rows.make_handler(services))
+    app.action("show_gap")(show_reports.make_gap(services))
+    app.action("show_soa")(show_reports.make_soa(services))
+    app.action(re.compile(r"^show_open_controls(:.+)?$"))(show_reports.make_open_controls(services))
     app.action("confirm_proposal")(confirm_proposal.make_handler(services))
+    app.action("reject_proposal")(reject_proposal.make_handler(services))
     app.shortcut("record_as_decision")(record_as_decision.make_handler(services))
     app.view("record_decision")(decision_submission.make_record(services))
     app.view("propose_decision")(decision_submission.make_propose(services))
+    app.view("reject_proposal")(reject_submission.make_handler(services))
     app.command("/aims")(ack=aims_command.acknowledge, lazy=[aims_command.make_handler(services)])

@@ -32,6 +32,8 @@ from tests.conftest import example_store
 SECRET = "test-signing-secret"
 DECIDER = "UDECIDER"
 EMPLOYEE = "UEMPLOYEE"
+# Where proposals go (AIMS_DECISIONS_CHANNEL); a test may set the bot's to "" for the DM-each-decider fallback.
+DECISIONS_CHANNEL = "CDECISIONS"
 
 
 @dataclass
@@ -144,7 +146,12 @@ def bot(
     store = example_store(layout)
     folder = tmp_path_factory.mktemp("slack") / "index"
     shutil.copytree(index_dir, folder)
-    services = SlackServices(assistant=Assistant(store, folder), store=store, deciders=frozenset({DECIDER}))
+    services = SlackServices(
+        assistant=Assistant(store, folder),
+        store=store,
+        deciders=frozenset({DECIDER}),
+        decisions_channel=DECISIONS_CHANNEL,
+    )
     config = SlackConfig(
         bot_token="xoxb-test", signing_secret=SECRET, api_url=fake_api.base_url, deciders=frozenset({DECIDER})
     )
@@ -158,5 +165,18 @@ def bot(
 
 
 @pytest.fixture(autouse=True)
-def clean_calls(fake_api: FakeSlackApi) -> None:
+def clean_calls(fake_api: FakeSlackApi, request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with no calls recorded, and its bot's follow-ups (DMs after an ack) end within it."""
     fake_api.reset()
+    yield
+    if "bot" in request.fixturenames:
+        bot: Bot = request.getfixturevalue("bot")
+        assert bot.services.follow_ups_done(timeout=30), "follow-up work after an ack did not finish"
+
+
+@pytest.fixture(autouse=True)
+def slack_accepted_every_post(fake_api: FakeSlackApi) -> Iterator[None]:
+    """Fail any test during which the bot sent Block Kit that Slack refuses, even if the bot hid the error."""
+    yield
+    refused = fake_api.refusals()
+    assert not refused, "Slack would refuse: " + "; ".join(f"{r.method}: {r.problems}" for r in refused)

@@ -1,4 +1,8 @@
-"""A fake Slack Web API on 127.0.0.1: answers like Slack, records every call, can fail on purpose."""
+"""A fake Slack Web API on 127.0.0.1: answers like Slack, records every call, can fail on purpose.
+
+Like Slack, it refuses a message or view that breaks a Block Kit rule (``invalid_blocks``, checked by
+``block_rules``), and keeps each refusal in ``refused`` so a test fails even when the bot swallows the error.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from tests.bots.slack.block_rules import payload_problems
+
 
 @dataclass
 class Call:
@@ -18,6 +24,14 @@ class Call:
 
     method: str
     params: dict[str, Any]
+
+
+@dataclass
+class Refusal:
+    """A call the fake refused as Slack would, with the rules it broke."""
+
+    method: str
+    problems: list[str]
 
 
 @dataclass
@@ -34,6 +48,7 @@ class FakeSlackApi:
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.refused: list[Refusal] = []
         self.failures: dict[str, list[Failure]] = {}
         self.ws_url = ""
         self._changed = threading.Condition()
@@ -83,9 +98,27 @@ class FakeSlackApi:
         with self._changed:
             self.calls.clear()
             self.failures.clear()
+            self.refused.clear()
+
+    def refusals(self) -> list[Refusal]:
+        """The calls refused so far (``invalid_blocks``) since the last ``reset``."""
+        with self._changed:
+            return list(self.refused)
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         port = self._server.server_address[1]
+        broken = payload_problems(method, params)
+        if broken:
+            with self._changed:
+                self.refused.append(Refusal(method, broken))
+                self._changed.notify_all()
+            # Slack's own shape for this refusal: the error, then each broken rule with a JSON pointer.
+            return {
+                "ok": False,
+                "error": "invalid_blocks",
+                "errors": broken,
+                "response_metadata": {"messages": [f"[ERROR] {p}" for p in broken]},
+            }
         if method == "auth.test":
             return {
                 "ok": True,

@@ -16,6 +16,7 @@ from graph.compliance.decisions import FieldError
 from graph.compliance.evidence import Lapsing
 from graph.compliance.gap import GapItem
 from graph.compliance.overview import Overview, RecentDecision, SystemProgress
+from graph.compliance.proposals import Proposal
 from graph.compliance.soa import SoaRow, tally
 from graph.vocabulary import vocabulary
 
@@ -95,12 +96,18 @@ def test_modal_errors_put_each_refusal_beside_its_block() -> None:
     }
 
 
-def test_proposal_names_the_proposer_and_carries_everything_to_confirm() -> None:
-    proposal = {"control": "A.8.2", "system": "", "verdict": "not-applicable", "justification": "Internal tool only."}
-    section, actions = proposal_blocks(proposal, "U777")
-    assert "<@U777>" in section["text"]["text"] and "not applicable to *the organisation*" in section["text"]["text"]
-    confirm = actions["elements"][0]
-    assert confirm["action_id"] == "confirm_proposal" and json.loads(confirm["value"])["proposer"] == "U777"
+def test_proposal_names_the_proposer_and_the_deciders_and_its_buttons_carry_only_a_key() -> None:
+    proposal = Proposal(
+        "k1", "A.8.2", None, "not-applicable", "not-relevant", "Internal tool only.", (), "U777", "2026-12-01T10:00:00"
+    )
+    section, context, actions = proposal_blocks(proposal, {"UBOSS"})
+    assert "<@U777> proposes" in section["text"]["text"]
+    assert "not applicable to *the organisation*" in section["text"]["text"]
+    assert "<@UBOSS>" in context["elements"][0]["text"]
+    assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
+        ("confirm_proposal", "k1"),
+        ("reject_proposal", "k1"),
+    ]
 
 
 def test_home_view_shows_progress_recent_decisions_and_lapsing_evidence() -> None:
@@ -114,12 +121,14 @@ def test_home_view_shows_progress_recent_decisions_and_lapsing_evidence() -> Non
     )
     blocks = home_view(overview)["blocks"]
     texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
-    assert texts[0].startswith("20 AI systems; 300 of 760 system-control pairs open; the 1 with the most")
-    assert "*Fraud scoring model*: 8 decided, 3 suggested, 30 open" in texts[0]
-    assert texts[1] == "2026-11-30 *A.7.4* on CV screening model: applicable (<@U1>)"
-    assert texts[2] == "DocuScan licence: expired on 2026-05-31; supports A.10.3"
+    assert texts[0] == "No proposals are waiting."
+    assert texts[1].startswith("20 AI systems; 300 of 760 system-control pairs open; the 1 with the most")
+    assert texts[2] == "*Fraud scoring model*: 8 decided, 3 suggested, 30 open"
+    assert texts[3] == "2026-11-30 *A.7.4* on CV screening model: applicable (<@U1>)"
+    assert texts[4] == "*Expired* (1)\n• DocuScan licence: expired on 2026-05-31; supports A.10.3"
     empty = home_view(Overview(0, 38, 0, (), (), ()))["blocks"]
     assert [b["text"]["text"] for b in empty if b["type"] == "section"] == [
+        "No proposals are waiting.",
         "No AI systems in the inventory yet.",
         "No decisions recorded yet.",
         "All evidence is current.",
@@ -135,6 +144,7 @@ def test_soa_and_gap_summaries() -> None:
     assert text.splitlines() == [
         "*SoA for Bot*: 1 applicable, 0 not applicable, 1 open",
         "• A.2.2 AI policy: applicable",
+        "• A.10.3 Suppliers: no decision",
     ]
     gap = gap_summary([GapItem(1, "untreated risk", "R-002 Bias", 1, 15, "no treatment")])
     assert gap.splitlines()[1] == "1. [untreated risk] R-002 Bias: no treatment"
@@ -162,7 +172,7 @@ def test_the_show_query_button_and_the_query_blocks() -> None:
         }
     ]
     assert all(b["type"] != "actions" for b in answer_blocks(answer))
-    blocks = query_blocks(query.name, query.command, query.sparql)
+    blocks = query_blocks(query.name, query.sparql)
     code = [b["text"]["text"] for b in blocks[1:]]
     assert all(c.startswith("```") and c.endswith("```") and len(c) <= 3000 for c in code)
     assert "".join(c.strip("`") for c in code) == query.sparql

@@ -179,6 +179,7 @@ def test_proposal_needs_a_deciders_confirmation(bot: Bot) -> None:
 
     bot.interaction(button("confirm_proposal", confirm["value"], user=DECIDER))
     bot.api.wait_for("chat.update")
+    bot.api.wait_for("views.publish")  # the last of the follow-ups (the proposer's DM, then the Home refresh)
     [decision] = history(bot.store, "A.8.2", "Support chatbot")
     assert decision.decided_by == DECIDER and f"proposed by {EMPLOYEE}" in decision.justification
 
@@ -248,7 +249,7 @@ def test_home_tab_and_messages_tab(bot: Bot) -> None:
 
 
 def test_slash_command_usage_and_ask(bot: Bot) -> None:
-    assert bot.command("frobnicate").status == 200
+    assert bot.command("help").status == 200
     [usage] = bot.api.wait_for("response/cmd")
     assert "Usage" in usage.params["text"]
     bot.command("ask do we need to keep logs of what the model did?")

@@ -5,8 +5,6 @@ Signed requests go to the bot over HTTP; what it sends to Slack is read back fro
 
 from __future__ import annotations
 
-import json
-import time
 from typing import Any
 
 import pytest
@@ -15,7 +13,7 @@ from assistant.answer import Answer, Citation
 from bots.slack.limits import BUTTON_VALUE, HEADER_TEXT, SECTION_TEXT, VIEW_BLOCKS, truncate
 from bots.slack.listeners.views.answer_builder import answer_blocks, query_blocks
 from bots.slack.mrkdwn import button, escape, fallback, mention
-from graph.compliance import decisions
+from graph.compliance import decisions, proposals
 from tests.bots.slack.conftest import DECIDER, EMPLOYEE, Bot
 from tests.bots.slack.test_slack_bot import submission
 
@@ -45,8 +43,9 @@ def test_proposal_from_a_non_decider_cannot_mention_broadcast_or_link(bot: Bot) 
     for tag in ("<!channel>", "<!here>", "<@U0ADMIN>", "<http://evil.example|the policy>"):
         assert tag not in shown
     assert "&lt;!channel&gt; &lt;!here&gt; &lt;@U0ADMIN&gt;" in shown and "&amp; more" in shown
-    confirm = json.loads(post.params["blocks"][1]["elements"][0]["value"])
-    assert confirm["justification"] == BROADCAST  # the data itself is kept as written
+    key = post.params["blocks"][-1]["elements"][0]["value"]
+    kept = proposals.find(bot.store, key)
+    assert kept is not None and kept.justification == BROADCAST  # the data itself is kept as written
 
 
 @pytest.mark.parametrize("size", [1_501, 1_000_000])
@@ -76,28 +75,12 @@ def test_home_tab_recent_decisions_stay_within_slack_limits(bot: Bot) -> None:
     [publish] = bot.api.wait_for("views.publish")
     view = publish.params["view"]
     assert len(view["blocks"]) <= VIEW_BLOCKS
-    for block in view["blocks"]:
+    for block in (b for b in view["blocks"] if "text" in b):
         limit = HEADER_TEXT if block["type"] == "header" else SECTION_TEXT
         assert len(block["text"]["text"]) <= limit
-    recent = view["blocks"][3]["text"]["text"]
+    recent = next(b["text"]["text"] for b in view["blocks"] if "A.4.2" in b.get("text", {}).get("text", ""))
     assert "<!channel>" not in recent and "&lt;!channel&gt; 2 www" in recent
     assert recent.count("A.4.2") == 3  # each outsize entry is cut, so all of them still fit
-
-
-def test_proposal_button_value_stays_within_slack_limit(bot: Bot) -> None:
-    long = 'A "quoted" reason, written at length. ' * 35  # 1,330 characters, more once quotes are escaped in JSON
-    assert bot.interaction(submission("propose_decision", EMPLOYEE, view_id="V-LONG", justification=long)).status == 200
-    [post] = bot.api.wait_for("chat.postMessage")
-    value = post.params["blocks"][1]["elements"][0]["value"]
-    assert len(value) <= BUTTON_VALUE and json.loads(value)["justification"] == long
-
-    links = "\n".join(f"https://wiki.example/evidence/{n}/" + "p" * 80 for n in range(12))
-    payload = _with(submission("propose_decision", EMPLOYEE, view_id="V-LINKS", justification=long), "evidence", links)
-    reply = bot.interaction(payload)
-    assert reply.json()["response_action"] == "errors"
-    assert "at most 2,000 characters" in reply.json()["errors"]["evidence"]
-    time.sleep(0.3)
-    assert len(bot.api.calls_to("chat.postMessage")) == 1  # the refused proposal was never posted
 
 
 @pytest.mark.parametrize(
@@ -135,7 +118,7 @@ def test_a_button_value_over_slacks_limit_is_refused_not_cut() -> None:
 
 def test_query_shown_in_slack_has_its_iris_escaped() -> None:
     sparql = "SELECT * WHERE { ?s <http://evil.example/|click> ?o FILTER(?o < 3 && ?o > 1) }"
-    blocks = query_blocks("demo", "aims query demo", sparql)
+    blocks = query_blocks("demo", sparql)
     code = blocks[-1]["text"]["text"]
     assert "<http" not in code and "&lt;http://evil.example/|click&gt;" in code and "&amp;&amp;" in code
 

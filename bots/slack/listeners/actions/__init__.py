@@ -1,1 +1,1 @@
-"""Button listeners: record_decision, show_evidence, show_query, confirm_proposal."""
+"""Button listeners: decisions, proposals, evidence, queries, more of a long answer, and reports."""

@@ -29,8 +29,8 @@ def make_handler(services: SlackServices) -> Any:
         client.chat_postMessage(
             channel=channel,
             thread_ts=message.get("thread_ts") or message.get("ts"),
-            text=fallback(f"The query behind that answer: {query.command}"),
-            blocks=query_blocks(query.name, query.command, query.sparql),
+            text=fallback(f"The query behind that answer ({query.name})"),
+            blocks=query_blocks(query.name, query.sparql),
         )
 
     return handle

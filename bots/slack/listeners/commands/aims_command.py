@@ -1,4 +1,9 @@
-"""``/aims ask|decide|soa|gap|help``: ack at once, answer after, helpful usage for anything else."""
+"""``/aims``: ``ask``, ``decide``, ``soa``, ``gap`` and ``help``; anything else is a question.
+
+Ack at once, answer after; every reply is ephemeral (only the person who typed the command sees it).
+``soa`` and ``gap`` take an AI system by name or alias (any case, or as the assistant links names in a
+question); ``/aims soa`` alone is the organisation's roll-up, ``/aims gap`` alone the whole roadmap.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +17,22 @@ from assistant.ids import find_ids
 from bots.slack.answering import query_key
 from bots.slack.decision_flow import open_decision_modal
 from bots.slack.listeners.views.answer_builder import answer_blocks
-from bots.slack.listeners.views.report_builder import gap_summary, soa_summary
-from bots.slack.mrkdwn import escape, fallback
+from bots.slack.listeners.views.report_builder import gap_blocks, soa_blocks
+from bots.slack.mrkdwn import Block, escape, fallback
 from bots.slack.services import SlackServices
-from graph.compliance.decisions import DecisionError
+from graph.compliance.decisions import DecisionError, system_iri
 from graph.compliance.gap import gap_analysis
-from graph.compliance.soa import soa_for_system, tally
+from graph.compliance.organisation import ai_systems
+from graph.compliance.soa import soa_for_system, soa_rollup, tally
 
+SUB_COMMANDS = ("ask", "decide", "soa", "gap", "help")
+GAP_SHOWN = 10
+SYSTEMS_NAMED = 10
 # Escaped: Slack reads <question> as a link even inside backticks.
 USAGE = escape(
-    "*Usage:* `/aims ask <question>` · `/aims decide [control]` · `/aims soa <AI system>` · `/aims gap` · "
-    "`/aims help`\n"
-    "Example: `/aims ask do we need to keep logs of what the model did?`"
+    "*Usage:* `/aims <question>` · `/aims decide [control] [AI system]` · `/aims soa [AI system]` · "
+    "`/aims gap [AI system]` · `/aims help`\n"
+    "Example: `/aims do we need to keep logs of what the model did?`"
 )
 
 
@@ -32,37 +41,72 @@ def acknowledge(ack: Ack) -> None:
     ack()
 
 
+def find_system(services: SlackServices, text: str) -> str | None:
+    """The name of the AI system ``text`` names (exact name or alias in any case, else as a question would)."""
+    if not text.strip():
+        return None
+    try:
+        iri = system_iri(services.store, text)
+    except DecisionError:
+        linked = next((m for m in services.assistant.entities.linker.link(text) if m.kind == "system"), None)
+        if linked is None:
+            return None
+        iri = linked.value
+    return next((s.name for s in ai_systems(services.store) if s.iri == iri), None)
+
+
+def unknown_system(services: SlackServices, text: str) -> str:
+    """What to say when ``text`` names no AI system: the names that do exist."""
+    names = sorted(s.name for s in ai_systems(services.store))
+    shown = ", ".join(escape(n) for n in names[:SYSTEMS_NAMED]) + (" and more" if len(names) > SYSTEMS_NAMED else "")
+    return f"No AI system called *{escape(text)}* in the inventory. AI systems: {shown or 'none yet'}."
+
+
 def make_handler(services: SlackServices) -> Any:
     """The lazy listener doing the command's work."""
 
     def handle(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        verb, _, rest = (command.get("text") or "").strip().partition(" ")
+        text = (command.get("text") or "").strip()
+        verb, _, rest = text.partition(" ")
         verb, rest = verb.lower(), rest.strip()
+        if verb not in SUB_COMMANDS or (verb == "help" and rest):
+            verb, rest = ("ask", text) if text else ("help", "")
         if verb == "ask" and rest:
             answer = services.assistant.ask(rest)
-            blocks = answer_blocks(answer, query_key(services, answer))
+            blocks = answer_blocks(answer, query_key(services, answer), pages=services.pages)
             respond(text=fallback(answer.text), blocks=blocks, response_type="ephemeral")
         elif verb == "decide":
             controls = [m.id for m in find_ids(rest, services.assistant.nodes) if m.known and m.id.startswith("A.")]
+            without_ids = " ".join(w for w in rest.split() if w not in controls)
             open_decision_modal(
                 client,
                 services,
                 trigger_id=command["trigger_id"],
                 user_id=command["user_id"],
                 control=controls[0] if controls else None,
-                system=None,
+                system=find_system(services, without_ids),
                 channel=command.get("channel_id", ""),
+                private=True,
             )
-        elif verb == "soa" and rest:
-            try:
-                rows = soa_for_system(services.store, rest, dt.date.today())
-            except DecisionError as exc:
-                respond(text=fallback(str(exc)), response_type="ephemeral")
+        elif verb in ("soa", "gap"):
+            system = find_system(services, rest)
+            if rest and system is None:
+                respond(text=unknown_system(services, rest), response_type="ephemeral")
                 return
-            respond(text=soa_summary(rest, rows, tally(rows)), response_type="ephemeral")
-        elif verb == "gap":
-            respond(text=gap_summary(gap_analysis(services.store, dt.date.today())[:10]), response_type="ephemeral")
+            text, blocks = _report(services, verb, system)
+            respond(text=text, blocks=blocks, response_type="ephemeral")
         else:
             respond(text=USAGE, response_type="ephemeral")
 
     return handle
+
+
+def _report(services: SlackServices, verb: str, system: str | None) -> tuple[str, list[Block]]:
+    """The SoA (of a system, or the organisation's roll-up) or the top of the roadmap: fallback text and blocks."""
+    today = dt.date.today()
+    where = escape(system or "the organisation")
+    if verb == "gap":
+        items = gap_analysis(services.store, today, system)
+        return f"Top of the roadmap for {where}", gap_blocks(system, items[:GAP_SHOWN], len(items))
+    rows = soa_for_system(services.store, system, today) if system else soa_rollup(services.store, today)
+    return f"SoA for {where}", soa_blocks(system, rows, tally(rows))

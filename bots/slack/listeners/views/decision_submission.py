@@ -1,5 +1,7 @@
 """Decision modal submitted: the graph validates (refusals shown in the modal), then record or propose.
 
+A proposal is kept in the graph and sent to the deciders (``bots.slack.proposal_flow``).
+
 The ack carries the modal's errors, so validation and the write happen before it; the confirmation
 message and the Home refresh follow after it.
 """
@@ -13,12 +15,10 @@ from slack_sdk import WebClient
 
 from bots.slack.decision_flow import modal_errors, proposed_justification, read_submission, request_from
 from bots.slack.home import publish_home
-from bots.slack.limits import BUTTON_VALUE
-from bots.slack.listeners.views.decision_modal_builder import ORGANISATION
-from bots.slack.listeners.views.proposal_builder import proposal_blocks, proposal_value
 from bots.slack.mrkdwn import escape, mention
+from bots.slack.proposal_flow import deliver, tell
 from bots.slack.services import SlackServices
-from graph.compliance import decisions
+from graph.compliance import decisions, proposals
 
 NOT_A_DECIDER = decisions.FieldError(
     "decided_by", "you are not allowed to record decisions; ask a decider, or propose one"
@@ -48,12 +48,14 @@ def make_record(services: SlackServices) -> Any:
         def announce() -> None:
             if result.created and meta.get("channel"):
                 where = request.system or "the organisation"
-                client.chat_postMessage(
-                    channel=meta["channel"],
-                    thread_ts=meta.get("thread_ts") or None,
-                    text=f"{mention(user)} recorded: *{escape(request.control)}* {result.decision.verdict} "
-                    f"for *{escape(where)}*.",
+                text = (
+                    f"{mention(user)} recorded: *{escape(request.control)}* {result.decision.verdict} "
+                    f"for *{escape(where)}*."
                 )
+                if meta.get("private"):  # opened from a reply only this user sees: confirm it the same way
+                    tell(client, user, text, channel=meta["channel"], thread_ts=meta.get("thread_ts", ""))
+                else:
+                    client.chat_postMessage(channel=meta["channel"], thread_ts=meta.get("thread_ts") or None, text=text)
             publish_home(client, services, user)
 
         services.after_ack(announce)
@@ -62,44 +64,30 @@ def make_record(services: SlackServices) -> Any:
 
 
 def make_propose(services: SlackServices) -> Any:
-    """Listener for ``view_submission`` of the ``propose_decision`` modal: post it for a decider."""
+    """Listener for ``view_submission`` of the ``propose_decision`` modal: keep it, then send it to the deciders."""
 
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         values, meta = read_submission(view)
         # Valid as written, and still valid once confirmed, when the proposer's name is added to the justification.
         as_confirmed = {**values, "justification": proposed_justification(values.get("justification", ""), user)}
-        errors = decisions.validate(
-            services.store, request_from(values, user_id=user, permalink="", key="")
-        ) or decisions.validate(services.store, request_from(as_confirmed, user_id=user, permalink="", key=""))
-        proposal = {
-            k: values.get(k, "") for k in ("control", "verdict", "justification_type", "justification", "evidence")
-        }
-        proposal["system"] = "" if values.get("system") in ("", ORGANISATION) else values["system"]
-        carried = len(proposal_value(proposal, user))
-        if not errors and carried > BUTTON_VALUE:
-            errors.append(
-                decisions.FieldError(
-                    "evidence" if proposal["evidence"] else "justification",
-                    f"a proposal carries at most {BUTTON_VALUE:,} characters to the decider and this one has "
-                    f"{carried:,}: shorten the justification or the evidence links",
-                )
-            )
+        request = request_from(values, user_id=user, permalink="", key="")
+        errors = decisions.validate(services.store, request) or decisions.validate(
+            services.store, request_from(as_confirmed, user_id=user, permalink="", key="")
+        )
         if errors:
             ack(response_action="errors", errors=modal_errors(errors))
             return
-        ack()
-        if not meta.get("channel"):
+        try:
+            proposal = proposals.propose(services.store, request)
+        except decisions.DecisionError as exc:
+            ack(response_action="errors", errors=modal_errors(exc.errors))
             return
-
-        def post() -> None:
-            client.chat_postMessage(
-                channel=meta["channel"],
-                thread_ts=meta.get("thread_ts") or None,
-                text=f"Proposed decision for {escape(proposal['control'])} (needs a decider's confirmation)",
-                blocks=proposal_blocks(proposal, user),
+        ack()
+        services.after_ack(
+            lambda: deliver(
+                client, services, proposal, channel=meta.get("channel", ""), thread_ts=meta.get("thread_ts", "")
             )
-
-        services.after_ack(post)
+        )
 
     return handle
