@@ -70,8 +70,16 @@ def iso_iri(notation: str) -> str:
 
 
 def control_order(control: str) -> tuple[int, ...]:
-    """Sort key for Annex A ids in the standard's order (``A.9.4`` before ``A.10.2``)."""
-    return tuple(int(p) for p in control.removeprefix("A.").split(".") if p.isdigit())
+    """Sort key for the standard's ids in its own order, never as text.
+
+    Clauses first (``4.1`` ... ``10.2``), then Annex A (``A.2.2`` ... ``A.9.4`` before ``A.10.2``), then
+    the other annexes: the first number says which part of the standard an id belongs to.
+    """
+    head, _, rest = control.partition(".")
+    annex = len(head) == 1 and head.isalpha()
+    part = ord(head.upper()) - ord("A") + 1 if annex else 0
+    numbers = (rest if annex else control).split(".")
+    return (part, *(int(p) for p in numbers if p.isdigit()))
 
 
 @functools.lru_cache(maxsize=65536)  # an import slugs each name once per reference to it: 140,000 times for 10k systems

@@ -84,6 +84,14 @@ class Scheme:
         """The concept with this IRI, if it belongs to the scheme."""
         return next((c for c in self.concepts if c.iri == iri), None)
 
+    def label_of(self, iri: str) -> str:
+        """What people read for the concept with this IRI (``risk treatment``); its local name if it is not ours.
+
+        Exports and reports show labels, never internal names such as ``RiskTreatment``.
+        """
+        concept = self.by_iri(iri)
+        return concept.label if concept else iri.rsplit("#", 1)[-1]
+
 
 @dataclass(frozen=True)
 class Vocabulary:

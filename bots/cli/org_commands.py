@@ -17,6 +17,7 @@ from graph.compliance.gap import gap_analysis
 from graph.compliance.organisation import ai_systems
 from graph.compliance.soa import soa_for_system, soa_rollup
 from graph.publish import reports
+from graph.publish.soa_header import soa_header
 from graph.queries.catalog import catalog
 from graph.queries.saved import run_saved_query
 from graph.settings import Settings
@@ -167,18 +168,19 @@ def soa(
     today = dt.date.today()
     with opened_store(ctx.obj) as store:
         rows = guarded(lambda: soa_for_system(store, system, today) if system else soa_rollup(store, today))
+        header = guarded(lambda: soa_header(store, system, today, rows))
     if fmt is reports.SoaFormat.XLSX:
         if output is None:
             raise fail("--format xlsx needs --output FILE.xlsx")
-        reports.soa_xlsx(rows, output)
+        reports.soa_xlsx(rows, output, header=header)
         say(out, f"wrote {len(rows)} controls to {output}")
         return
-    render = {
-        reports.SoaFormat.CSV: reports.soa_csv,
-        reports.SoaFormat.MD: reports.soa_markdown,
-        reports.SoaFormat.JSON: reports.soa_json,
+    render: dict[reports.SoaFormat, Callable[[], str]] = {
+        reports.SoaFormat.CSV: lambda: reports.soa_csv(rows, header=header),
+        reports.SoaFormat.MD: lambda: reports.soa_markdown(rows, header=header),
+        reports.SoaFormat.JSON: lambda: reports.soa_json(rows),
     }
-    text = render[fmt](rows)
+    text = render[fmt]()
     if output is not None:
         output.write_text(text, encoding="utf-8")
         say(out, f"wrote {len(rows)} controls to {output}")

@@ -1,7 +1,10 @@
 """Statement of Applicability: per AI system, and rolled up for the organisation.
 
-A control applies to the organisation if it applies to any system in scope (or by an organisation-wide
-decision). Evidence is shown with its freshness so an auditor sees what is current, expiring or expired.
+The roll-up never claims more than was decided: a control is applicable to the organisation if the
+organisation or any AI system in scope applies it; not applicable only when the organisation decided so
+or every system in scope did; otherwise it is partly decided (n of m systems) or has no decision. An
+organisation-wide decision keeps its justification, who and when. Evidence is shown with its freshness
+so an auditor sees what is current, expiring or expired.
 """
 
 from __future__ import annotations
@@ -20,6 +23,11 @@ from graph.compliance.rules import suggestions
 from graph.namespaces import AIMS, GRAPH_APPLICABILITY, ISO, ORGANISATION, PROV, RDFS, SKOS, control_order
 from graph.store import Row, Store, text
 from graph.store.generations import cached
+from graph.vocabulary import vocabulary
+
+NO_DECISION = "no decision"
+# The roll-up's verdict when some systems excluded a control, none applies it and others are still open.
+PARTLY_DECIDED = "partly decided"
 
 CONTROLS = f"""
 PREFIX aims: <{AIMS}>
@@ -77,6 +85,8 @@ class SoaRow:
     decided_at: str
     suggested_by: tuple[str, ...]
     evidence: tuple[EvidenceStatus, ...]
+    # How the verdict was reached, where it is not one decision: the roll-up's counts of AI systems.
+    basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,9 +99,10 @@ class SoaTally:
 
 
 def tally(rows: Sequence[SoaRow]) -> SoaTally:
-    """Count the verdicts of an SoA's rows."""
+    """Count the verdicts of an SoA's rows; a partly decided roll-up row is still open."""
     verdicts = [r.verdict for r in rows]
-    return SoaTally(verdicts.count("applicable"), verdicts.count("not applicable"), verdicts.count("no decision"))
+    still_open = sum(v == NO_DECISION or v.startswith(PARTLY_DECIDED) for v in verdicts)
+    return SoaTally(verdicts.count("applicable"), verdicts.count("not applicable"), still_open)
 
 
 def controls(store: Store) -> list[tuple[str, str]]:
@@ -104,27 +115,38 @@ def _controls(store: Store) -> list[tuple[str, str]]:
     return sorted(rows, key=lambda c: control_order(c[0]))
 
 
+def _decided(store: Store, iri: str) -> dict[str, Row]:
+    """The decisions in force for one system (or the organisation), by control id."""
+    rows = store.select(CURRENT_FOR_SYSTEM, bindings={"system": NamedNode(iri)})
+    return {text(row["control"]).removeprefix(ISO): row for row in rows}
+
+
+def _justification(found: Row) -> tuple[str, str, str, str]:
+    """(type as people read it, justification, who, when) of a decision row."""
+    kind = vocabulary().scheme("justification_types").label_of(text(found["type"]))
+    return kind, text(found["justification"]), text(found["who"]), text(found["when"])
+
+
 def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[SoaRow]:
     """The SoA of one AI system (or of organisation-wide decisions when ``system`` is None)."""
     iri = system_iri(store, system)
-    decided: dict[str, Row] = {}
-    for row in store.select(CURRENT_FOR_SYSTEM, bindings={"system": NamedNode(iri)}):
-        decided[text(row["control"]).removeprefix(ISO)] = row
+    decided = _decided(store, iri)
     fired: dict[str, list[str]] = defaultdict(list)
     if iri != ORGANISATION:
         for s in suggestions(store, iri):
             fired[s.control].append(f"{s.rule}: {s.reason}")
     evidence = evidence_for_system(store, iri, today)
-    scope = system or "organisation"
+    # The system's own name, not the alias or case it was asked by ("support bot" -> "Support chatbot").
+    named = store.select(SYSTEM_NAMES, bindings={"system": NamedNode(iri)}) if iri != ORGANISATION else []
+    scope = text(named[0]["name"]) if named else (system or "organisation")
     rows = []
     for control, title in controls(store):
         found = decided.get(control)
-        verdict = "no decision"
+        verdict = NO_DECISION
         kind = justification = who = when = ""
         if found is not None:
             verdict = verdict_label(text(found["verdict"]))
-            kind = text(found["type"]).rsplit("#", 1)[-1]
-            justification, who, when = text(found["justification"]), text(found["who"]), text(found["when"])
+            kind, justification, who, when = _justification(found)
         rows.append(
             SoaRow(
                 control,
@@ -142,31 +164,69 @@ def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[Soa
     return rows
 
 
-def soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
-    """The organisation's SoA: applicable if any system in scope (or an organisation-wide decision) says so.
+def rollup_verdict(applicable: int, not_applicable: int, systems: int, organisation: str | None) -> tuple[str, str]:
+    """The roll-up's (verdict, basis) for one control, from the counts of AI systems and the organisation's cell.
 
-    Counts are the applicability matrix's tallies (114 numbers, fresh on every call); the evidence list
-    is cached until the next inventory import.
+    Args:
+        applicable: AI systems in scope whose decision applies the control.
+        not_applicable: AI systems in scope decided not applicable.
+        systems: AI systems in scope; the organisation is named beside the counts, never added to them.
+        organisation: the organisation-wide cell (``APPLICABLE``, ``NOT_APPLICABLE``) or None.
+
+    One system excluding a control says nothing about the five still undecided, so "not applicable"
+    needs the organisation's decision or every system's; anything short of that is "partly decided".
+    """
+    if applicable or organisation == APPLICABLE:
+        basis = f"applicable to {applicable} of {systems} AI systems"
+        if organisation == APPLICABLE:
+            basis += " and organisation-wide"
+        elif organisation == NOT_APPLICABLE:
+            basis += "; decided not applicable organisation-wide"
+        return "applicable", basis
+    excluded = f"decided not applicable for {not_applicable} of {systems} AI systems"
+    if organisation == NOT_APPLICABLE:
+        return "not applicable", excluded + " and organisation-wide; none applies it"
+    if systems and not_applicable == systems:
+        return "not applicable", excluded + "; none applies it"
+    if not_applicable:
+        still_open = systems - not_applicable
+        return (
+            f"{PARTLY_DECIDED} ({not_applicable} of {systems})",
+            f"{excluded}; {still_open} without a decision; none applies it",
+        )
+    return NO_DECISION, f"no decision for any of {systems} AI systems"
+
+
+def soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
+    """The organisation's SoA, one row per control with the verdict ``rollup_verdict`` gives.
+
+    Counts are the applicability matrix's tallies (114 numbers, fresh on every call); an organisation-wide
+    decision brings its justification type, justification, who and when; the evidence list is cached
+    until the next inventory import.
     """
     cells = organisation_cells(store)
     total = int(text(store.select(SYSTEM_COUNT)[0]["n"]))
     evidence = evidence_index(store, today).by_control
+    organisation_wide = _decided(store, ORGANISATION)
     rows = []
     for control, title in controls(store):
-        organisation_wide = cells.organisation.get(control)
-        # The organisation is not one of the AI systems: it is named beside the count, never added to it.
         yes, no = cells.count(APPLICABLE, control), cells.count(NOT_APPLICABLE, control)
-        if yes or organisation_wide == APPLICABLE:
-            verdict, why = "applicable", f"applicable to {yes} of {total} AI systems"
-            why += " and organisation-wide" if organisation_wide == APPLICABLE else ""
-        elif no or organisation_wide == NOT_APPLICABLE:
-            verdict, why = "not applicable", f"decided not applicable for {no} of {total} AI systems"
-            why += (" and organisation-wide" if organisation_wide == NOT_APPLICABLE else "") + "; none applies it"
-        else:
-            verdict, why = "no decision", f"no decision for any of {total} AI systems"
+        verdict, basis = rollup_verdict(yes, no, total, cells.organisation.get(control))
+        found = organisation_wide.get(control)
+        kind, justification, who, when = _justification(found) if found is not None else ("", "", "", "")
         rows.append(
             SoaRow(
-                control, title, "organisation", verdict, "roll-up", why, "", "", (), tuple(evidence.get(control, ()))
+                control,
+                title,
+                "organisation",
+                verdict,
+                kind,
+                justification,
+                who,
+                when,
+                (),
+                tuple(evidence.get(control, ())),
+                basis,
             )
         )
     return rows

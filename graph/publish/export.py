@@ -68,9 +68,11 @@ def export(store: Store, fmt: ExportFormat, out: Path) -> int:
 
         from graph.compliance.soa import soa_rollup
         from graph.publish.reports import soa_csv
+        from graph.publish.soa_header import soa_header
 
-        rows = soa_rollup(store, dt.date.today())
-        out.write_text(soa_csv(rows), encoding="utf-8")
+        today = dt.date.today()
+        rows = soa_rollup(store, today)
+        out.write_text(soa_csv(rows, header=soa_header(store, None, today, rows)), encoding="utf-8")
         return len(rows)
     if fmt is ExportFormat.OSCAL:
         from graph.publish.oscal import catalog, count_controls

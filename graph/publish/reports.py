@@ -1,4 +1,10 @@
-"""Statement of Applicability and gap roadmap rendered for people and tools: CSV, Markdown, JSON, XLSX."""
+"""Statement of Applicability and gap roadmap rendered for people and tools: CSV, Markdown, JSON, XLSX.
+
+Every SoA file is a controlled document: it carries its ``SoaHeader`` (organisation, scope, subject,
+date generated, content fingerprint) and lists controls in the standard's order, whatever order the rows
+came in. The CSV keeps its first line the column header, so the header's values are columns repeated on
+every row rather than a preamble a CSV reader would take for the column names.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ from pathlib import Path
 
 from graph.compliance.gap import GapItem
 from graph.compliance.soa import SoaRow
+from graph.namespaces import control_order
+from graph.publish.soa_header import SoaHeader
 from graph.publish.spreadsheet import inert_row, workbook_row
 
 SOA_COLUMNS = (
@@ -26,7 +34,12 @@ SOA_COLUMNS = (
     "decided_at",
     "suggested_by",
     "evidence",
+    "basis",
 )
+# The header's values, appended after the row's own columns so positional readers of those keep working.
+DOCUMENT_COLUMNS = ("organisation", "organisation_scope", "generated", "content_fingerprint")
+DOCUMENT_SHEET = "Document"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
 class SoaFormat(StrEnum):
@@ -53,41 +66,72 @@ def _cells(row: SoaRow) -> list[str]:
         row.decided_at,
         "; ".join(row.suggested_by),
         evidence,
+        row.basis,
     ]
 
 
-def soa_csv(rows: Sequence[SoaRow]) -> str:
-    """CSV with a header row; one line per control; cells that would run as a formula are made inert."""
+def in_order(rows: Sequence[SoaRow]) -> list[SoaRow]:
+    """Rows in the standard's order (``A.2.2`` before ``A.10.2``), never as text sorts them."""
+    return sorted(rows, key=lambda r: control_order(r.control))
+
+
+def _document_cells(header: SoaHeader) -> list[str]:
+    return [header.organisation, header.scope, header.generated, f"sha256:{header.fingerprint}"]
+
+
+def soa_csv(rows: Sequence[SoaRow], *, header: SoaHeader) -> str:
+    """CSV with a column header row; one line per control, each ending with the document's header values.
+
+    Cells that would run as a formula are made inert.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(SOA_COLUMNS)
-    writer.writerows(inert_row(_cells(r)) for r in rows)
+    writer.writerow((*SOA_COLUMNS, *DOCUMENT_COLUMNS))
+    document = _document_cells(header)
+    writer.writerows(inert_row(_cells(r) + document) for r in in_order(rows))
     return buffer.getvalue()
 
 
-def soa_markdown(rows: Sequence[SoaRow]) -> str:
-    """A Markdown table for wikis and pull requests."""
+def _table_cell(text: str) -> str:
+    return re.sub(r"[\x00-\x1f\x7f]", " ", text).replace("|", "\\|")
 
-    def esc(text: str) -> str:
-        return re.sub(r"[\x00-\x1f\x7f]", " ", text).replace("|", "\\|")
 
-    header = ["control", "title", "verdict", "justification", "decided by", "evidence"]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for r in rows:
-        cells = _cells(r)
-        lines.append(
-            "| " + " | ".join(esc(c) for c in (cells[0], cells[1], cells[3], cells[5], cells[6], cells[9])) + " |"
-        )
+def _markdown_text(text: str) -> str:
+    """Stored text as literal Markdown: no control characters, no emphasis, links, HTML or headings."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", re.sub(r"[\x00-\x1f\x7f]", " ", text))
+
+
+def soa_markdown(rows: Sequence[SoaRow], *, header: SoaHeader) -> str:
+    """A Markdown document for wikis and pull requests: a title naming its subject, the header, the table.
+
+    The basis column appears when a row has one (the roll-up's counts of AI systems).
+    """
+    lines = [f"# {_markdown_text(header.title)}", ""]
+    for name, value in header.fields()[1:]:  # the first is the document's title, already the heading
+        lines.append(f"- {name.capitalize()}: {_markdown_text(value) or '(not recorded)'}")
+    with_basis = any(r.basis for r in rows)
+    names = ["control", "title", "verdict", *(["basis"] if with_basis else []), "justification type", "justification"]
+    names += ["decided by", "evidence"]
+    lines += ["", "| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    for r in in_order(rows):
+        decided = f"{r.decided_by} on {r.decided_at[:10]}" if r.decided_by and r.decided_at else r.decided_by
+        cells = [r.control, r.title, r.verdict, *([r.basis] if with_basis else [])]
+        cells += [r.justification_type, r.justification, decided, _cells(r)[9]]
+        lines.append("| " + " | ".join(_table_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
 def soa_json(rows: Sequence[SoaRow]) -> str:
-    """JSON list of rows with nested evidence."""
-    return json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False) + "\n"
+    """JSON list of rows with nested evidence, in the standard's order."""
+    return json.dumps([asdict(r) for r in in_order(rows)], indent=2, ensure_ascii=False) + "\n"
 
 
-def soa_xlsx(rows: Sequence[SoaRow], path: Path) -> None:
-    """An Excel workbook with one sheet, for auditors who live in spreadsheets; no cell is a formula."""
+def soa_xlsx(rows: Sequence[SoaRow], path: Path, *, header: SoaHeader) -> None:
+    """An Excel workbook for auditors who live in spreadsheets; no cell is a formula.
+
+    The first sheet is the SoA with its column header in row 1 (what tools and filters expect); the
+    ``Document`` sheet holds the header: document, organisation, scope, generated, content fingerprint.
+    """
     from openpyxl import Workbook
 
     book = Workbook()
@@ -95,8 +139,11 @@ def soa_xlsx(rows: Sequence[SoaRow], path: Path) -> None:
     assert sheet is not None
     sheet.title = "Statement of Applicability"
     sheet.append(list(SOA_COLUMNS))
-    for r in rows:
+    for r in in_order(rows):
         sheet.append(workbook_row(_cells(r)))
+    about = book.create_sheet(DOCUMENT_SHEET)
+    for name, value in header.fields():
+        about.append(workbook_row([name, value]))
     book.save(path)
 
 

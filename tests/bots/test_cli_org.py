@@ -73,6 +73,15 @@ def test_soa_csv_for_a_system(home: Path) -> None:
     assert len(rows) == 38 and {r["scope"] for r in rows} == {"Support chatbot"}
 
 
+def test_soa_markdown_from_the_cli_names_system_organisation_and_version(home: Path) -> None:
+    out = run_aims(home, "soa", "--system", "support bot", "--format", "md", check=True).stdout.splitlines()
+    assert out[0] == "# Statement of Applicability: Support chatbot"
+    assert "- Organisation: Kestrel Finance" in out
+    assert any(line.startswith("- Content fingerprint: sha256:") for line in out)
+    rows = list(csv.DictReader(io.StringIO(run_aims(home, "soa", "--format", "csv", check=True).stdout)))
+    assert {r["organisation"] for r in rows} == {"Kestrel Finance"} and {r["scope"] for r in rows} == {"organisation"}
+
+
 def test_gap_json(home: Path) -> None:
     items = json.loads(run_aims(home, "gap", "--json", check=True).stdout)
     assert items[0]["priority"] == 1 and all(i["reason"] for i in items)

@@ -9,6 +9,7 @@ from graph.compliance.organisation import ai_systems
 from graph.compliance.soa import soa_rollup
 from graph.ingest.load import OntologyLayout
 from graph.publish.reports import soa_markdown
+from graph.publish.soa_header import soa_header
 from graph.store import Store
 from tests.conftest import example_store
 
@@ -31,11 +32,12 @@ def test_rollup_never_says_applicable_to_more_systems_than_exist(layout: Ontolog
     _decide(store, "A.5.2", None, "applicable")
     rows = {r.control: r for r in soa_rollup(store, TODAY)}
     total = len(names)
-    assert rows["A.6.2.8"].justification == f"applicable to {total} of {total} AI systems and organisation-wide"
+    assert rows["A.6.2.8"].basis == f"applicable to {total} of {total} AI systems and organisation-wide"
     assert rows["A.7.4"].verdict == "not applicable"
-    assert rows["A.7.4"].justification == (
+    assert rows["A.7.4"].basis == (
         f"decided not applicable for 1 of {total} AI systems and organisation-wide; none applies it"
     )
     assert rows["A.5.2"].verdict == "applicable"
-    assert rows["A.5.2"].justification == f"applicable to 0 of {total} AI systems and organisation-wide"
-    assert f"{total + 1} of {total}" not in soa_markdown(list(rows.values()))
+    assert rows["A.5.2"].basis == f"applicable to 0 of {total} AI systems and organisation-wide"
+    shown = soa_markdown(list(rows.values()), header=soa_header(store, None, TODAY, list(rows.values())))
+    assert f"{total + 1} of {total}" not in shown

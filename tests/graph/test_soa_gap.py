@@ -16,6 +16,7 @@ from graph.compliance.gap import gap_analysis
 from graph.compliance.soa import soa_for_system, soa_progress, soa_rollup
 from graph.ingest.load import OntologyLayout
 from graph.publish.reports import gap_text, soa_csv, soa_json, soa_markdown, soa_xlsx
+from graph.publish.soa_header import soa_header
 from graph.queries.saved import SavedQueryError, run_saved_query, saved_queries
 from graph.store import Row, text
 from graph.store.embedded import OxigraphStore
@@ -64,8 +65,8 @@ def test_progress_names_the_systems_furthest_behind(org: OxigraphStore) -> None:
 def test_rollup_is_applicable_if_any_system_applies(org: OxigraphStore) -> None:
     rows = {r.control: r for r in soa_rollup(org, TODAY)}
     assert rows["A.10.3"].verdict == "applicable"
-    assert rows["A.10.3"].justification == "applicable to 1 of 6 AI systems"
-    assert rows["A.7.4"].verdict == "not applicable"
+    assert rows["A.10.3"].basis == "applicable to 1 of 6 AI systems"
+    assert rows["A.7.4"].verdict == "partly decided (1 of 6)"  # one exclusion out of six is not "not applicable"
     assert rows["A.5.2"].verdict == "no decision"
 
 
@@ -99,11 +100,14 @@ def test_gap_for_one_system(org: OxigraphStore) -> None:
 
 def test_soa_formats(org: OxigraphStore, tmp_path: Path) -> None:
     rows = soa_for_system(org, "Support chatbot", TODAY)
-    parsed = list(csv.DictReader(io.StringIO(soa_csv(rows))))
+    header = soa_header(org, "Support chatbot", TODAY, rows)
+    parsed = list(csv.DictReader(io.StringIO(soa_csv(rows, header=header))))
     assert len(parsed) == 38 and parsed[0]["control"] == "A.2.2"
     assert json.loads(soa_json(rows))[0]["control"] == "A.2.2"
-    assert soa_markdown(rows).splitlines()[0].startswith("| control | title | verdict")
-    soa_xlsx(rows, tmp_path / "soa.xlsx")
+    markdown = soa_markdown(rows, header=header).splitlines()
+    assert markdown[0] == "# Statement of Applicability: Support chatbot"
+    assert any(line.startswith("| control | title | verdict") for line in markdown)
+    soa_xlsx(rows, tmp_path / "soa.xlsx", header=header)
     from openpyxl import load_workbook
 
     sheet = load_workbook(tmp_path / "soa.xlsx").active
