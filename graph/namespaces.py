@@ -33,6 +33,12 @@ GRAPH_INVENTORY = GRAPH_BASE + "inventory"
 GRAPH_DECISIONS = GRAPH_BASE + "decisions"
 # Decisions proposed by people who may not record them, waiting for a decider (graph.compliance.proposals).
 GRAPH_PROPOSALS = GRAPH_BASE + "proposals"
+# Evidence renewals recorded after the inventory was written (graph.compliance.renewals): PROV entities that
+# survive re-imports, and whose dates the inventory graph carries as the validity in force.
+GRAPH_RENEWALS = GRAPH_BASE + "renewals"
+# What the reminders and the weekly digest sent, snoozes, "not mine", Slack ids found by e-mail
+# (graph.compliance.reminders): kept so a second run, or a restart, sends nothing new.
+GRAPH_REMINDERS = GRAPH_BASE + "reminders"
 # Derived from the inventory and the decisions (graph.compliance.applicability); never edited by hand.
 GRAPH_APPLICABILITY = GRAPH_BASE + "applicability"
 

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from bots.cli import assistant_commands, graph_commands, org_commands, serve_commands, slack_commands
+from bots.cli import (
+    assistant_commands,
+    graph_commands,
+    notify_commands,
+    org_commands,
+    serve_commands,
+    slack_commands,
+)
 from bots.cli.app import EXPECTED_ERRORS, app, report
 
-__all__ = ["app", "assistant_commands", "graph_commands", "org_commands", "run", "serve_commands", "slack_commands"]
+__all__ = [
+    "app",
+    "assistant_commands",
+    "graph_commands",
+    "notify_commands",
+    "org_commands",
+    "run",
+    "serve_commands",
+    "slack_commands",
+]
 
 
 def run() -> None:

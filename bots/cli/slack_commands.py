@@ -23,9 +23,14 @@ def slack(
     from bots.slack.app import create_app, web_client
     from bots.slack.config import SlackConfig
     from bots.slack.runner import EVENTS_PATH, serve_http, serve_socket_mode
+    from bots.slack.schedule import check_schedules, start_schedule
     from bots.slack.services import SlackServices
 
-    config = SlackConfig.from_environ()
+    try:
+        config = SlackConfig.from_environ()
+        check_schedules(config)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     if not config.bot_token:
         raise fail("SLACK_BOT_TOKEN is not set")
     socket_mode = bool(config.app_token) and not http
@@ -33,9 +38,17 @@ def slack(
         raise fail("HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)")
     store, assistant = open_assistant(ctx.obj)
     services = SlackServices(
-        assistant=assistant, store=store, deciders=config.deciders, decisions_channel=config.decisions_channel
+        assistant=assistant,
+        store=store,
+        deciders=config.deciders,
+        decisions_channel=config.decisions_channel,
+        compliance_channel=config.compliance_channel,
     )
-    bolt_app = guarded(lambda: create_app(config, web_client(config), services))
+    client = web_client(config)
+    bolt_app = guarded(lambda: create_app(config, client, services))
+    scheduler = start_schedule(config, client, store)
+    for job in scheduler.get_jobs() if scheduler else []:
+        say(out, f"scheduled {job.name}: next at {job.next_run_time:%Y-%m-%d %H:%M %Z}")
     try:
         # The bot holds the store for as long as it runs: it serves it on 127.0.0.1 so that the CLI works too.
         with serving_in_background(store, ctx.obj) as store_url:
@@ -48,5 +61,7 @@ def slack(
                 say(out, f"aims Slack bot: http://{host}:{port}{EVENTS_PATH}")
                 serve_http(bolt_app, host, port)
     finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)  # a reminder run half done finishes (and records) before the store closes
         services.follow_ups_done(timeout=10)  # confirmations and DMs already promised are sent before closing
         store.close()

@@ -32,6 +32,17 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else escape(user_id)
 
 
+def link(url: str, label: str) -> str:
+    """A ``<url|label>`` link with ``label`` escaped; only the label, escaped, when ``url`` is not a plain http(s) URL.
+
+    A URL holding ``|``, ``<``, ``>`` or white space would end the tag early or change what it shows, so it
+    is not linked rather than mangled.
+    """
+    if not re.fullmatch(r"https?://[^\s<>|]+", url):
+        return escape(label)
+    return f"<{url.replace('&', '&amp;')}|{escape(label)}>"
+
+
 def fallback(markdown: str) -> str:
     """A message's top-level ``text`` (notifications, screen readers): plain words, escaped, within Slack's size.
 

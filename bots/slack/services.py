@@ -31,6 +31,8 @@ class SlackServices:
     deciders: frozenset[str]
     # Where proposals go for the deciders (AIMS_DECISIONS_CHANNEL); empty: to each decider by DM.
     decisions_channel: str = ""
+    # Where *Not mine* is told and expired evidence escalated (AIMS_COMPLIANCE_CHANNEL); empty: nowhere.
+    compliance_channel: str = ""
     _threads: OrderedDict[tuple[str, str], Conversation] = field(default_factory=OrderedDict)
     _seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _queries: OrderedDict[str, QueryUsed] = field(default_factory=OrderedDict)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.compliance.contacts import EMAIL, SLACK_USER_ID, split_owner
 from graph.inventory.files import Inventory, Record
 from graph.inventory.located_yaml import Located
 from graph.inventory.schema import KEY_FIELD, MULTI_VALUED, ORGANISATION_FIELDS, SCHEMA, Field
@@ -60,6 +62,11 @@ class Checker:
                 self.report(located.line, where, f"expected text, got {v!r}")
                 return None
             return str(v).strip()
+        if spec.type in {"owner", "email", "slack_id"}:
+            if not isinstance(v, str | int | float) or isinstance(v, bool) or not str(v).strip():
+                self.report(located.line, where, f"expected text, got {v!r}")
+                return None
+            return self._contact(where, spec.type, str(v).strip(), located.line)
         if spec.type == "bool":
             parsed = v if isinstance(v, bool) else {"true": True, "false": False}.get(str(v).strip().lower())
             if parsed is None:
@@ -104,6 +111,31 @@ class Checker:
             text = str(v).strip()
             return text if self._member(record, name, spec, text, located.line) else None
         raise AssertionError(spec.type)
+
+    def _contact(self, where: _Field, kind: str, value: str, line: int) -> str | None:
+        """An owner, e-mail or Slack id checked; an owner must name a listed person once the file lists any."""
+        if kind == "email" and not EMAIL.match(value):
+            self.report(line, where, f"{value!r} is not an e-mail address (name@example.com)")
+            return None
+        if kind == "slack_id" and not SLACK_USER_ID.match(value):
+            self.report(
+                line, where, f"{value!r} is not a Slack user id (it looks like U0123ABCD; see the user's profile)"
+            )
+            return None
+        listed = self.names.get("people")
+        if kind == "owner" and listed and split_owner(value)[0].lower() not in listed:
+            names = [r.key for r in listed.values()]
+            close = difflib.get_close_matches(split_owner(value)[0], names, n=3, cutoff=0.6)
+            hint = f"did you mean {' or '.join(map(repr, close))}?" if close else f"listed: {', '.join(names[:10])}"
+            more = "" if close or len(names) <= 10 else f" and {len(names) - 10} more"
+            self.report(
+                line,
+                where,
+                f"names {split_owner(value)[0]!r}, who is not in the people section; {hint}{more}"
+                " (add them to people, or name a listed person)",
+            )
+            return None
+        return value
 
     def _member(self, record: Record, name: str, spec: Field, value: str, line: int) -> bool:
         where = _Field(record, name)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,8 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.compliance.applicability import matrix_triples
+from graph.compliance.contacts import split_owner
+from graph.compliance.renewals import renewed
 from graph.ingest.shacl import Violation
 from graph.ingest.shacl_core import read_shapes, validate
 from graph.inventory.check import check_records
@@ -81,12 +82,16 @@ _PREDICATES = {
     "role": AIMS + "concernsRole",
     "personal_data": AIMS + "processesPersonalData",
     "lifecycle_stage": AIMS + "lifecycleStage",
+    "email": AIMS + "email",
+    "slack_id": AIMS + "slackId",
 }
 # Where one field name means different things for different kinds of record.
 _KIND_PREDICATES = {
     ("evidence", "controls"): AIMS + "supportsControl",
     ("evidence", "systems"): AIMS + "supportsSystem",
     ("datasets", "personal_data"): AIMS + "containsPersonalData",
+    # A person's role is the same fact as the one written beside an owner's name: one predicate for both.
+    ("people", "role"): AIMS + "position",
 }
 
 
@@ -149,6 +154,9 @@ def _triples(record: Record, values: dict[str, object]) -> list[Triple]:
             # Evidence naming no system is about the whole organisation; saying so explicitly keeps
             # "evidence for this system or the organisation" two index lookups instead of a scan.
             triples.append(Triple(subject, NamedNode(AIMS + "supportsSystem"), NamedNode(ORGANISATION)))
+    if record.kind == "people":
+        # A listed person is the very agent node an owner's name makes (node_iri("people", name)).
+        triples.append(Triple(subject, _iri(RDF_TYPE), _iri(PROV + "Agent")))
     if isinstance(owner := values.get("owner"), str):
         triples += owner_triples(subject, owner)
     for name, value in values.items():
@@ -166,9 +174,6 @@ def _triples(record: Record, values: dict[str, object]) -> list[Triple]:
     return triples
 
 
-_NAME_AND_ROLE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<role>[^()]+)\)\s*$")
-
-
 def owner_triples(subject: NamedNode, owner: str) -> list[Triple]:
     """The owner as an agent node: ``Amara Okafor (Fraud Analytics)`` -> a prov:Agent called Amara Okafor.
 
@@ -181,8 +186,7 @@ def owner_triples(subject: NamedNode, owner: str) -> list[Triple]:
 
 @functools.lru_cache(maxsize=4096)  # a few hundred owners own 30,000 records: describe each once
 def _agent(owner: str) -> tuple[NamedNode, tuple[Triple, ...]]:
-    match = _NAME_AND_ROLE.match(owner)
-    name, role = (match["name"], match["role"].strip()) if match else (owner.strip(), "")
+    name, role = split_owner(owner)
     agent = NamedNode(node_iri("people", name))
     about = [
         Triple(agent, NamedNode(RDF_TYPE), NamedNode(PROV + "Agent")),
@@ -265,6 +269,9 @@ def import_inventory(
     system_class = NamedNode(AIMS + "AISystem")
     systems = [text(t.subject) for t in triples if t.object == system_class and t.predicate.value == RDF_TYPE]
     with write_lock(store):
+        # Renewals recorded since (in Slack or the CLI) stay in force over the file's dates; read under the
+        # lock so a renewal written meanwhile is not lost.
+        triples = renewed(store, triples)
         # The applicability matrix follows the systems in scope, in the same transaction as the inventory.
         store.replace_graphs({GRAPH_INVENTORY: triples, GRAPH_APPLICABILITY: matrix_triples(store, systems)})
     bump(store, "inventory", "decisions")

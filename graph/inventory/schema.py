@@ -13,7 +13,9 @@ class Field:
     """One field of a record.
 
     Args:
-        type: text, bool, level (1-5), date, list, ref, refs, concept, concepts, controls, risk_source, sha256.
+        type: text, bool, level (1-5), date, list, ref, refs, concept, concepts, controls, risk_source, sha256,
+            owner (text that must name a listed person when the file has a ``people`` section), email,
+            slack_id.
         required: whether every record must give it.
         target: the record kind a ref/refs field points to.
         scheme: the controlled vocabulary (``graph.vocabulary.SCHEMES``) a concept/concepts field draws on.
@@ -38,6 +40,7 @@ CLASSES = {
     "systems": "AISystem",
     "risks": "Risk",
     "evidence": "Evidence",
+    "people": "Contact",
 }
 
 # Record kinds in the order they are read, so references can point only backwards or sideways.
@@ -46,23 +49,26 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "name": Field("text", required=True),
         "description": Field("text"),
         "provides": Field("list"),
+        "owner": Field("owner"),
     },
     "models": {
         "name": Field("text", required=True),
         "supplier": Field("ref", target="suppliers"),
         "third_party": Field("bool"),
+        "owner": Field("owner"),
     },
     "datasets": {
         "name": Field("text", required=True),
         "source": Field("text"),
         "acquisition": Field("text"),
         "personal_data": Field("bool"),
+        "owner": Field("owner"),
     },
     "systems": {
         "name": Field("text", required=True),
         "aliases": Field("list"),
         "purpose": Field("text", required=True),
-        "owner": Field("text"),
+        "owner": Field("owner"),
         "role": Field("concepts", required=True, scheme="roles"),
         "lifecycle_stage": Field("concept", scheme="lifecycle_stages"),
         "eu_ai_act_tier": Field("concept", scheme="eu_ai_act_tiers", as_notation=True),
@@ -84,19 +90,26 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "likelihood": Field("level"),
         "impact": Field("level"),
         "risk_source": Field("risk_source"),
-        "owner": Field("text"),
+        "owner": Field("owner"),
         "treatment": Field("text"),
         "controls": Field("controls"),
     },
     "evidence": {
         "title": Field("text", required=True),
         "url": Field("text"),
-        "owner": Field("text"),
+        "owner": Field("owner"),
         "effective": Field("date"),
         "valid_until": Field("date"),
         "sha256": Field("sha256"),
         "controls": Field("controls"),
         "systems": Field("refs", target="systems"),
+    },
+    # Who owns things and how to reach them; when a file lists people, every owner must name one of them.
+    "people": {
+        "name": Field("text", required=True),
+        "email": Field("email"),
+        "slack_id": Field("slack_id"),
+        "role": Field("text"),
     },
 }
 ORGANISATION_FIELDS = {"name": Field("text", required=True), "scope": Field("text")}

@@ -1,7 +1,8 @@
 """Per-store write bookkeeping: one write lock, and write counters per concern for caches.
 
 Every write path of the organisation's data bumps the counter of what it changed: ``reference`` (the
-standard, by ``aims load``), ``inventory`` (an import) or ``decisions`` (a decision). A cached read names
+standard, by ``aims load``), ``inventory`` (an import, or an evidence renewal, which changes the validity
+in force), ``decisions`` (a decision) or ``reminders`` (what reminders and digests sent, snoozes). A cached read names
 the concerns it depends on, so a decision does not throw away what only the inventory determines. The
 embedded store is opened by one process at a time, so an in-process counter sees every write.
 
@@ -19,8 +20,8 @@ from typing import Literal, TypeVar
 from graph.store.protocol import Store
 
 T = TypeVar("T")
-Concern = Literal["reference", "inventory", "decisions"]
-ALL_CONCERNS: tuple[Concern, ...] = ("reference", "inventory", "decisions")
+Concern = Literal["reference", "inventory", "decisions", "reminders"]
+ALL_CONCERNS: tuple[Concern, ...] = ("reference", "inventory", "decisions", "reminders")
 
 _counters: weakref.WeakKeyDictionary[object, dict[Concern, int]] = weakref.WeakKeyDictionary()
 _caches: weakref.WeakKeyDictionary[object, dict[object, object]] = weakref.WeakKeyDictionary()

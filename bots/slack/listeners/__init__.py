@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from bots.slack.listeners.actions import (
     confirm_proposal,
+    evidence_reminder,
     record_decision,
     reject_proposal,
     show_all_rows,
@@ -19,7 +20,8 @@ from bots.slack.listeners.actions import (
 from bots.slack.listeners.commands import aims_command
 from bots.slack.listeners.events import app_home_opened, app_mention, assistant_thread, message
 from bots.slack.listeners.shortcuts import record_as_decision
-from bots.slack.listeners.views import decision_submission, reject_submission
+from bots.slack.listeners.views import decision_submission, reject_submission, renewal_submission
+from bots.slack.listeners.views.reminder_builder import DISOWN, RENEW, SNOOZE
 from bots.slack.services import SlackServices
 
 
@@ -44,4 +46,8 @@ def register(app: App, services: SlackServices) -> None:
     app.view("record_decision")(decision_submission.make_record(services))
     app.view("propose_decision")(decision_submission.make_propose(services))
     app.view("reject_proposal")(reject_submission.make_handler(services))
+    app.action(RENEW)(evidence_reminder.make_renew(services))
+    app.action(SNOOZE)(evidence_reminder.make_snooze(services))
+    app.action(DISOWN)(evidence_reminder.make_disown(services))
+    app.view(RENEW)(renewal_submission.make_handler(services))
     app.command("/aims")(ack=aims_command.acknowledge, lazy=[aims_command.make_handler(services)])

@@ -51,6 +51,8 @@ class FakeSlackApi:
         self.refused: list[Refusal] = []
         self.failures: dict[str, list[Failure]] = {}
         self.ws_url = ""
+        # users.lookupByEmail answers from here (e-mail -> user id); any other e-mail is users_not_found.
+        self.users_by_email: dict[str, str] = {}
         self._changed = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -140,6 +142,11 @@ class FakeSlackApi:
             return {"ok": True, "permalink": f"https://acme.slack.com/archives/{params.get('channel')}/p{ts}"}
         if method in {"views.open", "views.publish", "views.update"}:
             return {"ok": True, "view": {"id": "VFAKE", **(params.get("view") or {})}}
+        if method == "users.lookupByEmail":
+            user_id = self.users_by_email.get(str(params.get("email", "")))
+            if not user_id:
+                return {"ok": False, "error": "users_not_found"}
+            return {"ok": True, "user": {"id": user_id, "profile": {"email": params.get("email")}}}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url or f"ws://127.0.0.1:{port}/none"}
         return {"ok": True}
