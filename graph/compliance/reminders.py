@@ -88,6 +88,11 @@ FOUND_SLACK_ID = f"""
 PREFIX aims: <{AIMS}>
 SELECT ?found WHERE {{ GRAPH <{GRAPH_REMINDERS}> {{ ?person aims:foundSlackId ?found }} }}"""
 
+# The owner of one evidence item, as the inventory writes it.
+OWNER_OF = f"""
+PREFIX aims: <{AIMS}>
+SELECT ?owner WHERE {{ ?evidence a aims:Evidence ; aims:owner ?owner }} LIMIT 1"""
+
 IS_CONTACT = f"ASK {{ GRAPH <{GRAPH_INVENTORY}> {{ ?person a <{AIMS}Contact> }} }}"
 
 
@@ -191,6 +196,15 @@ def person_by_name(store: Store, name: str) -> Person | None:
     """The listed person an owner's text names (``Amara Okafor`` or ``Amara Okafor (Fraud Analytics)``)."""
     iri = node_iri("people", split_owner(name)[0])
     return next((p for p in people(store) if p.iri == iri), None)
+
+
+def owner_of(store: Store, evidence: str) -> str:
+    """The owner of the evidence item ``evidence`` as the inventory names them ("" if none or no such item).
+
+    Who may act on a reminder is decided from this, never from what a button carries.
+    """
+    rows = store.select(OWNER_OF, bindings={"evidence": NamedNode(evidence)})
+    return text(rows[0]["owner"]) if rows else ""
 
 
 def cache_slack_id(store: Store, person_iri: str, slack_id: str) -> None:

@@ -244,6 +244,16 @@ def test_someone_else_cannot_renew_or_snooze_anothers_evidence(bot: Bot) -> None
     assert not bot.api.calls_to("views.open") and not bot.api.calls_to("chat.update")
 
 
+def test_a_button_value_naming_another_owner_does_not_grant_the_right_to_act(bot: Bot) -> None:
+    """Who may act is read from the graph: Amara cannot snooze Tomasz's item by a value that names her."""
+    forged = json.loads(_dm_value(bot, "CV ranker bias evaluation report", SNOOZE)) | {"owner": "Amara Okafor"}
+    bot.api.reset()
+    bot.interaction(_pressed(SNOOZE, json.dumps(forged), user=AMARA, channel="D3AMARA"))
+    [note] = bot.api.wait_for("chat.postEphemeral")
+    assert note.params["user"] == AMARA and "Only the owner" in note.params["text"]
+    assert not bot.api.calls_to("chat.update")
+
+
 def test_snooze_and_not_mine_are_recorded_and_told(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bot.services, "compliance_channel", COMPLIANCE)
     snooze_value = _dm_value(bot, "Fraud model monitoring dashboard export", SNOOZE)

@@ -18,7 +18,7 @@ from bots.slack.listeners.views.reminder_builder import SNOOZE_DAYS, Pressed, re
 from bots.slack.mrkdwn import escape, link, mention
 from bots.slack.proposal_flow import tell
 from bots.slack.services import SlackServices
-from graph.compliance.reminders import ReminderError, disown, person_by_name, snooze
+from graph.compliance.reminders import ReminderError, disown, owner_of, person_by_name, snooze
 
 NOT_YOURS = "Only the owner of this evidence, or a decider, can do that."
 
@@ -40,7 +40,8 @@ def _checked(
     channel, _ = thread_of(body)
     if not item.evidence:
         return None
-    if not may_act(services, user, item.owner):
+    # The owner is read from the graph: the button's copy of it only serves the message's wording.
+    if not may_act(services, user, owner_of(services.store, item.evidence)):
         tell(client, user, NOT_YOURS, channel=channel)
         return None
     return item

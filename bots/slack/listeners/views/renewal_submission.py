@@ -16,7 +16,7 @@ from bots.slack.listeners.actions.evidence_reminder import NOT_YOURS, may_act
 from bots.slack.listeners.views.reminder_builder import read_renewal, settled_message
 from bots.slack.mrkdwn import mention
 from bots.slack.services import SlackServices
-from graph.compliance.reminders import ReminderError, renew
+from graph.compliance.reminders import ReminderError, owner_of, renew
 
 
 def make_handler(services: SlackServices) -> Any:
@@ -25,7 +25,7 @@ def make_handler(services: SlackServices) -> Any:
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         renewal, errors = read_renewal(view, dt.date.today())
-        if renewal is not None and not may_act(services, user, renewal.owner):
+        if renewal is not None and not may_act(services, user, owner_of(services.store, renewal.evidence)):
             renewal, errors = None, {"valid_until": NOT_YOURS}
         if renewal is None:
             ack(response_action="errors", errors=errors)
