@@ -82,8 +82,9 @@ def applicability(
     """The recorded decision for a control on a system, or a clearly marked rule-based suggestion."""
     lines = [heading(node), "", node.summary, ""]
     if decision is not None:
+        source = "Inherited from the organisation-wide decision: " if decision.inherited else ""
         lines.append(
-            f"**Recorded decision for {system.name}: {decision.verdict}.** {decision.justification} "
+            f"**Recorded decision for {system.name}: {decision.verdict}.** {source}{decision.justification} "
             f"(decided by {decision.decided_by} on {decision.decided_at[:10]})"
         )
     else:
@@ -107,6 +108,11 @@ def applicability(
     )
 
 
+def _decided_by(decision: DecisionRecord) -> str:
+    who = f"decided by {decision.decided_by}"
+    return f"inherited from the organisation, {who}" if decision.inherited else who
+
+
 def with_system_context(
     answer: Answer, system: SystemRef, decisions: Sequence[tuple[Node, DecisionRecord | None]]
 ) -> Answer:
@@ -114,7 +120,7 @@ def with_system_context(
     if decisions:
         parts = [
             f"{n.id} {n.title}: "
-            + (f"{d.verdict} (decided by {d.decided_by} on {d.decided_at[:10]})" if d else "no decision yet")
+            + (f"{d.verdict} ({_decided_by(d)} on {d.decided_at[:10]})" if d else "no decision yet")
             for n, d in decisions
         ]
         note = f"For {system.name}, the related controls stand as follows: " + "; ".join(parts) + "."

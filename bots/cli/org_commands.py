@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
-from bots.cli.app import app, fail, guarded, opened_store, out
+from bots.cli.app import app, err, fail, guarded, opened_store, out, report
 from bots.cli.output import cell_text as _cell
-from bots.cli.output import plain, print_rows, say, visible
+from bots.cli.output import literal, plain, print_rows, say, visible
 from graph.compliance import decisions
+from graph.compliance.consistency import warnings_for
 from graph.compliance.gap import gap_analysis
 from graph.compliance.organisation import ai_systems
 from graph.compliance.soa import soa_for_system, soa_rollup
@@ -86,8 +88,15 @@ def decide(
     risk: Annotated[list[str] | None, typer.Option("--risk", help="Linked risk id (repeatable).")] = None,
     evidence: Annotated[list[str] | None, typer.Option("--evidence", help="Evidence link (repeatable).")] = None,
     key: Annotated[str | None, typer.Option("--key", help="Idempotency key: the same key records once.")] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse, recording nothing, when the decision draws any warning.")
+    ] = False,
 ) -> None:
-    """Record an applicability decision (revising the current one, if any)."""
+    """Record an applicability decision (revising the current one, if any).
+
+    Warnings (a risk or rule that contradicts a not-applicable verdict, evidence outside the register) are
+    printed on stderr; the decision is recorded anyway unless --strict.
+    """
     request = decisions.DecisionRequest(
         control=control,
         system=system,
@@ -101,6 +110,15 @@ def decide(
         key=key,
     )
     with opened_store(ctx.obj) as store:
+        if errors := guarded(lambda: decisions.validate(store, request)):
+            raise report(decisions.DecisionError(*errors))
+        warnings = guarded(lambda: warnings_for(store, request))
+        for warning in warnings:
+            err.print(
+                Text.assemble(("warning:", "bold yellow"), " ", literal(warning)), highlight=False, soft_wrap=True
+            )
+        if strict and warnings:
+            raise fail(f"--strict: {len(warnings)} warning(s), nothing was recorded; drop --strict to record anyway")
         result = guarded(lambda: decisions.record(store, request))
     d = result.decision
     state = "recorded" if result.created else "already recorded (same key)"

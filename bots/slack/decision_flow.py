@@ -14,10 +14,12 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bots.slack.limits import MESSAGE_TEXT, truncate
 from bots.slack.listeners.views.decision_modal_builder import ORGANISATION, block_of, decision_modal, modal_values
-from bots.slack.mrkdwn import sentence
+from bots.slack.mrkdwn import escape, sentence
 from bots.slack.services import SlackServices
 from graph.compliance import decisions
+from graph.compliance.consistency import DecisionWarning
 from graph.compliance.organisation import ai_systems
 from graph.compliance.soa import controls
 from graph.vocabulary import vocabulary
@@ -74,6 +76,15 @@ def modal_errors(errors: tuple[decisions.FieldError, ...] | list[decisions.Field
     for error in errors:
         shown.setdefault(block_of(error.field), sentence(error.message))
     return shown
+
+
+def warnings_text(warnings: list[DecisionWarning]) -> str:
+    """The consistency warnings of a recorded decision as mrkdwn lines to add to its confirmation ("" for none)."""
+    if not warnings:
+        return ""
+    lines = [":warning: Recorded, but check:", *(f"• {escape(sentence(w.message))}" for w in warnings)]
+    lines.append("Record a new decision to revise it if one of these shows a mistake.")
+    return truncate("\n".join(lines), MESSAGE_TEXT // 2)
 
 
 def proposed_justification(justification: str, proposer: str) -> str:

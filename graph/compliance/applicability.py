@@ -9,6 +9,11 @@ carries three tallies (``aims:applicableSystemCount``, ``aims:notApplicableSyste
 ``aims:undecidedSystemCount``): how many AI systems in scope have each kind of cell, the organisation not
 counted. Roll-up and gap read those 114 numbers instead of counting 380,000 cells (125 ms) each time.
 
+The cells are each system's *own* decisions. An organisation-wide decision is inherited, when read, by
+every system whose own cell is undecided (``in_force``): so an organisation decision writes one cell, not
+10,000, and a system's own decision overrides the organisation's in either direction. The tallies count
+own cells too; ``Cells.in_force`` gives the counts with inheritance applied (38 numbers more to read).
+
 It is derived data, kept in step in the same transaction as the writes it depends on: ``record`` moves
 one cell and two tallies with the decision, an inventory import recomputes the whole matrix from the
 decisions graph with the new inventory, and ``rebuild`` recomputes it on demand (``aims load`` does, e.g.
@@ -164,6 +169,13 @@ def move_cell(store: Store, system: NamedNode, control: NamedNode, verdict: str)
     return remove, add
 
 
+def in_force(cell: str | None, organisation: str | None) -> str:
+    """The cell that holds for a system: its own decision, else the organisation's, else undecided."""
+    if cell in (None, UNDECIDED) and organisation is not None:
+        return organisation
+    return cell or UNDECIDED
+
+
 @dataclass(frozen=True)
 class Cells:
     """Counts of systems per (cell kind, control id) and the organisation's own cells."""
@@ -172,8 +184,19 @@ class Cells:
     organisation: dict[str, str]
 
     def count(self, cell: str, control: str) -> int:
-        """Systems whose cell for ``control`` is ``cell``."""
+        """Systems whose own cell for ``control`` is ``cell``."""
         return self.counts[(cell, control)]
+
+    def inherited(self, control: str) -> int:
+        """Systems that take the organisation's decision on ``control`` (no decision of their own)."""
+        return self.count(UNDECIDED, control) if control in self.organisation else 0
+
+    def in_force(self, cell: str, control: str) -> int:
+        """Systems for which ``cell`` holds on ``control``, their own decisions or the organisation's."""
+        inherited = self.inherited(control)
+        if cell == UNDECIDED:
+            return self.count(UNDECIDED, control) - inherited
+        return self.count(cell, control) + (inherited if self.organisation.get(control) == cell else 0)
 
 
 def organisation_cells(store: Store) -> Cells:
@@ -195,6 +218,21 @@ def cells_of(store: Store, systems: Sequence[str]) -> dict[str, dict[str, str]]:
         for row in rows:
             found[text(row["system"])][text(row["control"]).removeprefix(ISO)] = text(row["cell"])
     return found
+
+
+def organisation_decided(store: Store) -> dict[str, str]:
+    """The organisation-wide cells: control id -> cell kind (at most one per control)."""
+    return cells_of(store, [ORGANISATION]).get(ORGANISATION, {})
+
+
+def cells_in_force(store: Store, systems: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Per system, control id -> the cell in force (its own, else inherited from the organisation)."""
+    found = cells_of(store, [*systems, ORGANISATION])
+    organisation = found.pop(ORGANISATION, {})
+    return {
+        system: {control: in_force(cell, organisation.get(control)) for control, cell in cells.items()}
+        for system, cells in found.items()
+    }
 
 
 def members(store: Store, cell: str, control: str) -> list[str]:

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
+from graph.compliance import evidence_register
 from graph.compliance.applicability import BY_VERDICT, ensure, move_cell
 from graph.compliance.remote_record import write_decision
 from graph.namespaces import AIMS, GRAPH_DECISIONS, ISO, ORG, ORGANISATION, PROV, RDF_TYPE, RDFS, SKOS, XSD, node_iri
@@ -219,6 +220,10 @@ def _checked(store: Store, request: DecisionRequest) -> tuple[list[FieldError], 
         for risk in request.risks
         if not store.ask(IS_RISK, bindings={"risk": NamedNode(node_iri("risks", risk))})
     ]
+    errors += [
+        FieldError("evidence", m)
+        for m in evidence_register.refusals(evidence_register.matches(store, request.evidence))
+    ]
     return errors, system
 
 
@@ -283,6 +288,8 @@ def record(store: Store, request: DecisionRequest, *, now: dt.datetime | None = 
     control = NamedNode(ISO + request.control.strip())
     system = NamedNode(resolved)
     risks = [NamedNode(node_iri("risks", risk)) for risk in request.risks]
+    # Evidence that names a registered item is linked to it, so its owner and freshness follow the register.
+    cited = [NamedNode(m.item.iri) for m in evidence_register.matches(store, request.evidence) if m.item is not None]
     ensure(store)
     key = Literal(request.key) if request.key else None
     with write_lock(store):
@@ -291,6 +298,7 @@ def record(store: Store, request: DecisionRequest, *, now: dt.datetime | None = 
         iri = NamedNode(f"{ORG}decision/{uuid.uuid4()}")
         stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
         triples = _triples(iri, control, system, request, (verdict.iri, kind.iri), risks, stamp)
+        triples += [Triple(iri, NamedNode(AIMS + "citesEvidence"), item) for item in cited]
         if isinstance(store, RemoteStore):
             # Other processes may write too: one conditional update, retried (graph.compliance.remote_record).
             outcome = write_decision(store, iri, control, system, BY_VERDICT[verdict.iri], triples, key)

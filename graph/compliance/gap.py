@@ -4,7 +4,9 @@ Four kinds of gap: a control with no decision for a system; an applicable contro
 evidence; evidence expired or expiring within 30 days; a risk without treatment. Each line says why.
 
 The decision-dependent half is computed on every call from the applicability matrix: counts per control
-from its tallies, then, for each line, the highest risk level and the riskiest systems concerned (the
+from its tallies, with the organisation's decisions inherited by the systems without their own (so a
+control the organisation decided is never "no decision", and one it applies needs evidence for every
+system that inherits it), then, for each line, the highest risk level and the riskiest systems concerned (the
 line names five, highest risk first). Those come from walking the systems from the riskiest down, a
 chunk at a time, looking cells up directly, so a line about 1,000 of 10,000 systems reads about 75 cells,
 not 1,000. What depends only on the inventory (systems, risk levels, evidence, untreated risks) is cached
@@ -20,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from graph.compliance import applicability
-from graph.compliance.applicability import APPLICABLE, UNDECIDED
+from graph.compliance.applicability import APPLICABLE, CELL_PREDICATES, UNDECIDED
 from graph.compliance.decisions import system_iri
 from graph.compliance.evidence import EvidenceIndex, evidence_index
 from graph.compliance.rules import suggestions
@@ -101,9 +103,13 @@ class _InventoryFacts:
 
 @dataclass
 class _Group:
-    """Systems whose matrix cell for ``control`` is ``cell``, less ``excluded``: their top level and names."""
+    """Systems whose own matrix cell for ``control`` is one of ``cells``, less ``excluded``: top level and names.
 
-    cell: str
+    Several cells when inheritance joins them: a control the organisation applies is applicable for the
+    systems that applied it and for those without a decision of their own.
+    """
+
+    cells: tuple[str, ...]
     control: str
     excluded: frozenset[str]
     size: int
@@ -114,7 +120,7 @@ class _Group:
     chunk: int = 0
 
     def member(self, system: str, cells: dict[str, dict[str, str]]) -> bool:
-        return cells.get(system, {}).get(self.control) == self.cell and system not in self.excluded
+        return cells.get(system, {}).get(self.control) in self.cells and system not in self.excluded
 
 
 def gap_analysis(store: Store, today: dt.date, system: str | None = None) -> list[GapItem]:
@@ -125,21 +131,22 @@ def gap_analysis(store: Store, today: dt.date, system: str | None = None) -> lis
     if only is not None:
         name, level = systems.name_and_level[only]
         systems = _Systems({only: (name, level)}, [only])
-    counts, covered = _decision_counts(store, facts, only)
+    counts, covered, organisation = _decision_counts(store, facts, only)
     items: list[GapItem] = []
     groups: list[tuple[str, int, str, _Group]] = []
     for position, (control, title) in enumerate(controls(store)):
         undecided = counts.get((UNDECIDED, control), 0)
         if undecided:
             groups.append(
-                ("no decision", position, f"{control} {title}", _Group(UNDECIDED, control, frozenset(), undecided))
+                ("no decision", position, f"{control} {title}", _Group((UNDECIDED,), control, frozenset(), undecided))
             )
         applicable = counts.get((APPLICABLE, control), 0)
         lacking = 0 if control in facts.evidence.fresh_organisation_wide else applicable - len(covered[control])
         if lacking > 0:
             fresh = facts.evidence.fresh_for.get(control, frozenset())
+            held = _applicable_cells(organisation, control)
             groups.append(
-                ("no current evidence", position, f"{control} {title}", _Group(APPLICABLE, control, fresh, lacking))
+                ("no current evidence", position, f"{control} {title}", _Group(held, control, fresh, lacking))
             )
     _describe(store, systems, [g for *_, g in groups])
     suggested = _suggested_rules(store, only, len(systems.by_level))
@@ -197,21 +204,31 @@ def _inventory_facts(store: Store, today: dt.date) -> _InventoryFacts:
     return facts
 
 
+def _applicable_cells(organisation: dict[str, str], control: str) -> tuple[str, ...]:
+    """Own cells under which ``control`` is applicable: undecided too where the organisation applies it."""
+    return (APPLICABLE, UNDECIDED) if organisation.get(control) == APPLICABLE else (APPLICABLE,)
+
+
 def _decision_counts(
     store: Store, facts: _InventoryFacts, only: str | None
-) -> tuple[dict[tuple[str, str], int], dict[str, set[str]]]:
-    """Systems per (cell, control) and, per control, the applicable systems with unexpired evidence."""
+) -> tuple[dict[tuple[str, str], int], dict[str, set[str]], dict[str, str]]:
+    """Systems per (cell in force, control), the applicable ones with unexpired evidence, the organisation's cells."""
     if only is None:
-        counts = dict(applicability.organisation_cells(store).counts)
+        tallies = applicability.organisation_cells(store)
+        organisation = tallies.organisation
+        ids = [control for control, _ in controls(store)]
+        counts = {(cell, control): tallies.in_force(cell, control) for control in ids for cell in CELL_PREDICATES}
     else:
-        cells = applicability.cells_of(store, [only]).get(only, {})
+        organisation = applicability.organisation_decided(store)
+        cells = applicability.cells_in_force(store, [only]).get(only, {})
         counts = {(cell, control): 1 for control, cell in cells.items()}
     fresh = facts.evidence.fresh_for
     pairs = [(s, c) for c, systems in fresh.items() for s in systems if only is None or s == only]
+    asked = [(s, cell, c) for s, c in pairs for cell in _applicable_cells(organisation, c)]
     covered: dict[str, set[str]] = defaultdict(set)
-    for system, _, control in applicability.held(store, [(s, APPLICABLE, c) for s, c in pairs]):
+    for system, _, control in applicability.held(store, asked):
         covered[control].add(system)
-    return counts, covered
+    return counts, covered, organisation
 
 
 def _describe(store: Store, systems: _Systems, groups: list[_Group]) -> None:
@@ -232,7 +249,8 @@ def _describe(store: Store, systems: _Systems, groups: list[_Group]) -> None:
         if group.size == everyone and not group.excluded:
             _settle(group, systems, systems.by_level[:MAX_NAMES])
         elif group.size <= LIST_OUTRIGHT:
-            found = set(applicability.members(store, group.cell, group.control)) - group.excluded
+            found = {s for cell in group.cells for s in applicability.members(store, cell, group.control)}
+            found -= group.excluded
             _settle(group, systems, [s for s in systems.by_level if s in found])
         else:
             # Enough systems that the first chunk likely holds five members, given how many there are.
@@ -240,10 +258,12 @@ def _describe(store: Store, systems: _Systems, groups: list[_Group]) -> None:
             walking.append(group)
     while walking:
         spans = [systems.by_level[g.walked : g.walked + g.chunk] for g in walking]
-        asked = [(s, g.cell, g.control) for g, span in zip(walking, spans, strict=True) for s in span]
+        asked = [(s, c, g.control) for g, span in zip(walking, spans, strict=True) for s in span for c in g.cells]
         held = applicability.held(store, asked)
         for group, span in zip(walking, spans, strict=True):
-            group.found += [s for s in span if (s, group.cell, group.control) in held and s not in group.excluded]
+            group.found += [
+                s for s in span if any((s, c, group.control) in held for c in group.cells) and s not in group.excluded
+            ]
             group.walked += len(span)
             group.chunk *= 2
         walking = [g for g in walking if len(g.found) < min(MAX_NAMES, g.size) and g.walked < everyone]
@@ -268,7 +288,7 @@ def _suggested_rules(store: Store, only: str | None, systems: int) -> dict[str, 
     found: dict[str, set[str]] = defaultdict(set)
     if systems > 200:  # rule reasons are detail for a readable roadmap, not for a 10,000-system run
         return found
-    cells = applicability.cells_of(store, [only] if only else applicability.systems_in_scope(store))
+    cells = applicability.cells_in_force(store, [only] if only else applicability.systems_in_scope(store))
     for s in suggestions(store, only):
         if cells.get(s.system, {}).get(s.control) == UNDECIDED:
             found[s.control].add(s.rule)

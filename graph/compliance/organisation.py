@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
-from graph.compliance.applicability import UNDECIDED, cells_of
+from graph.compliance.applicability import UNDECIDED, cells_in_force
 from graph.compliance.decisions import current_by_iri
-from graph.namespaces import AIMS, DCTERMS, ISO, RDFS, SKOS
+from graph.namespaces import AIMS, DCTERMS, ISO, ORGANISATION, RDFS, SKOS
 from graph.store import Store, text
 
 
@@ -29,7 +29,10 @@ class SystemRef:
 
 @dataclass(frozen=True)
 class DecisionRecord:
-    """The current applicability decision for a control on a system (or the whole organisation)."""
+    """The applicability decision in force for a control on a system (or the whole organisation).
+
+    ``inherited`` when the system has no decision of its own and the organisation's holds for it.
+    """
 
     control: str
     system: str | None
@@ -37,6 +40,7 @@ class DecisionRecord:
     justification: str
     decided_by: str
     decided_at: str
+    inherited: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,16 +98,21 @@ def ai_systems(store: Store) -> list[SystemRef]:
 
 
 def current_decision(store: Store, control: str, system_iri: str) -> DecisionRecord | None:
-    """The decision in force for ``control`` on the system, or ``None`` if nobody has decided yet."""
+    """The decision in force for ``control`` on the system: its own, else the organisation's, else ``None``."""
     found = current_by_iri(store, control, system_iri)
+    inherited = found is None and system_iri != ORGANISATION
+    if inherited:
+        found = current_by_iri(store, control, ORGANISATION)
     if found is None:
         return None
-    return DecisionRecord(control, system_iri, found.verdict, found.justification, found.decided_by, found.decided_at)
+    return DecisionRecord(
+        control, system_iri, found.verdict, found.justification, found.decided_by, found.decided_at, inherited
+    )
 
 
 def decided_controls(store: Store, system_iri: str) -> set[str]:
-    """Ids of the controls with a decision in force for the system (from the applicability matrix)."""
-    cells = cells_of(store, [system_iri]).get(system_iri, {})
+    """Ids of the controls with a decision in force for the system, its own or inherited (applicability matrix)."""
+    cells = cells_in_force(store, [system_iri]).get(system_iri, {})
     return {control for control, cell in cells.items() if cell != UNDECIDED}
 
 

@@ -1,6 +1,7 @@
 """The compliance overview people glance at (the Slack Home tab): progress, recent decisions, lapsing evidence.
 
-Built from the applicability matrix (open cells per system, read once), the newest decision stamps and
+Built from the applicability matrix (open cells per system, read once; a control the organisation decided
+is not open for a system that inherits it), the newest decision stamps and
 the cached evidence index, so it stays cheap enough to refresh after every decision, even with 10,000
 systems: it never runs a gap analysis.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from graph.compliance.applicability import UNDECIDED, cells_of
+from graph.compliance.applicability import UNDECIDED, cells_in_force
 from graph.compliance.evidence import Lapsing, evidence_index
 from graph.compliance.rules import suggestions
 from graph.compliance.soa import controls, soa_progress
@@ -79,7 +80,7 @@ def overview(store: Store, today: dt.date, *, systems_shown: int) -> Overview:
     """The overview for the Home tab: progress for the least advanced systems, recent decisions, lapsing evidence."""
     total = len(controls(store))
     progress = soa_progress(store, systems_shown)
-    cells = cells_of(store, [iri for iri, _, _ in progress.least_advanced])
+    cells = cells_in_force(store, [iri for iri, _, _ in progress.least_advanced])
     shown = []
     for iri, name, open_ in progress.least_advanced:
         undecided = {c for c, cell in cells.get(iri, {}).items() if cell == UNDECIDED}

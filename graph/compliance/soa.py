@@ -5,6 +5,10 @@ organisation or any AI system in scope applies it; not applicable only when the 
 or every system in scope did; otherwise it is partly decided (n of m systems) or has no decision. An
 organisation-wide decision keeps its justification, who and when. Evidence is shown with its freshness
 so an auditor sees what is current, expiring or expired.
+
+An organisation-wide decision is inherited by every AI system without a decision of its own; a system's own
+decision overrides it, either way. A system's SoA says which ("inherited from the organisation" or "decided
+for this system") and quotes the decision that holds; the roll-up counts systems by what holds for them.
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ from graph.vocabulary import vocabulary
 NO_DECISION = "no decision"
 # The roll-up's verdict when some systems excluded a control, none applies it and others are still open.
 PARTLY_DECIDED = "partly decided"
+# Where a system's verdict comes from (the ``basis`` of a per-system SoA row).
+INHERITED = "inherited from the organisation"
+OWN_DECISION = "decided for this system"
+ORGANISATION_DECISION = "decided organisation-wide"
 
 CONTROLS = f"""
 PREFIX aims: <{AIMS}>
@@ -55,10 +63,15 @@ PREFIX aims: <{AIMS}>
 PREFIX rdfs: <{RDFS}>
 SELECT ?system ?name WHERE {{ ?system a aims:AISystem ; rdfs:label ?name }}"""
 
+# Open cells in force: a system's undecided cells, less the controls the organisation decided (it inherits
+# those). The organisation has at most one cell per control, so the MINUS is a hash anti-join on a few dozen.
 OPEN_PER_SYSTEM = f"""
 PREFIX aims: <{AIMS}>
 SELECT ?system (COUNT(?control) AS ?n) WHERE {{
-  GRAPH <{GRAPH_APPLICABILITY}> {{ ?system aims:undecidedControl ?control }}
+  GRAPH <{GRAPH_APPLICABILITY}> {{
+    ?system aims:undecidedControl ?control
+    MINUS {{ <{ORGANISATION}> ?decided ?control }}
+  }}
 }} GROUP BY ?system"""
 
 
@@ -85,7 +98,8 @@ class SoaRow:
     decided_at: str
     suggested_by: tuple[str, ...]
     evidence: tuple[EvidenceStatus, ...]
-    # How the verdict was reached, where it is not one decision: the roll-up's counts of AI systems.
+    # How the verdict was reached: for a system, whether its own decision or the organisation's holds; for
+    # the roll-up, the counts of AI systems.
     basis: str = ""
 
 
@@ -128,9 +142,18 @@ def _justification(found: Row) -> tuple[str, str, str, str]:
 
 
 def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[SoaRow]:
-    """The SoA of one AI system (or of organisation-wide decisions when ``system`` is None)."""
+    """The SoA of one AI system (or of organisation-wide decisions when ``system`` is None).
+
+    A control the system has not decided takes the organisation's decision, if there is one, with its
+    justification, who and when, and the basis says so.
+    """
     iri = system_iri(store, system)
-    decided = _decided(store, iri)
+    # The system's decisions and the organisation's in one query (one round trip to a remote store).
+    decided: dict[str, Row] = {}
+    organisation_wide: dict[str, Row] = {}
+    for row in store.select(CURRENT_FOR_SYSTEM, bindings={"system": list({NamedNode(iri), NamedNode(ORGANISATION)})}):
+        holder = decided if text(row["system"]) == iri else organisation_wide
+        holder[text(row["control"]).removeprefix(ISO)] = row
     fired: dict[str, list[str]] = defaultdict(list)
     if iri != ORGANISATION:
         for s in suggestions(store, iri):
@@ -139,14 +162,19 @@ def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[Soa
     # The system's own name, not the alias or case it was asked by ("support bot" -> "Support chatbot").
     named = store.select(SYSTEM_NAMES, bindings={"system": NamedNode(iri)}) if iri != ORGANISATION else []
     scope = text(named[0]["name"]) if named else (system or "organisation")
+    own = ORGANISATION_DECISION if iri == ORGANISATION else OWN_DECISION
     rows = []
     for control, title in controls(store):
-        found = decided.get(control)
+        found, basis = decided.get(control), own
+        if found is None:
+            found, basis = organisation_wide.get(control), INHERITED
         verdict = NO_DECISION
         kind = justification = who = when = ""
         if found is not None:
             verdict = verdict_label(text(found["verdict"]))
             kind, justification, who, when = _justification(found)
+        else:
+            basis = ""
         rows.append(
             SoaRow(
                 control,
@@ -159,33 +187,40 @@ def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[Soa
                 when,
                 tuple(fired[control]),
                 tuple(evidence.get(control, ())),
+                basis,
             )
         )
     return rows
 
 
-def rollup_verdict(applicable: int, not_applicable: int, systems: int, organisation: str | None) -> tuple[str, str]:
+def rollup_verdict(
+    applicable: int, not_applicable: int, systems: int, organisation: str | None, *, inherited: int = 0
+) -> tuple[str, str]:
     """The roll-up's (verdict, basis) for one control, from the counts of AI systems and the organisation's cell.
 
     Args:
-        applicable: AI systems in scope whose decision applies the control.
-        not_applicable: AI systems in scope decided not applicable.
+        applicable: AI systems in scope for which the control is applicable (own or inherited decision).
+        not_applicable: AI systems in scope for which it is not applicable (own or inherited decision).
         systems: AI systems in scope; the organisation is named beside the counts, never added to them.
         organisation: the organisation-wide cell (``APPLICABLE``, ``NOT_APPLICABLE``) or None.
+        inherited: how many of those systems hold the organisation's verdict for want of their own.
 
     One system excluding a control says nothing about the five still undecided, so "not applicable"
     needs the organisation's decision or every system's; anything short of that is "partly decided".
     """
+    through = f" ({inherited} inherited from the organisation)" if inherited else ""
     if applicable or organisation == APPLICABLE:
         basis = f"applicable to {applicable} of {systems} AI systems"
         if organisation == APPLICABLE:
-            basis += " and organisation-wide"
+            basis += through + " and organisation-wide"
+            if not_applicable:
+                basis += f"; {not_applicable} decided not applicable for themselves"
         elif organisation == NOT_APPLICABLE:
-            basis += "; decided not applicable organisation-wide"
+            basis += "; decided not applicable organisation-wide" + through
         return "applicable", basis
     excluded = f"decided not applicable for {not_applicable} of {systems} AI systems"
     if organisation == NOT_APPLICABLE:
-        return "not applicable", excluded + " and organisation-wide; none applies it"
+        return "not applicable", excluded + through + " and organisation-wide; none applies it"
     if systems and not_applicable == systems:
         return "not applicable", excluded + "; none applies it"
     if not_applicable:
@@ -200,9 +235,10 @@ def rollup_verdict(applicable: int, not_applicable: int, systems: int, organisat
 def soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
     """The organisation's SoA, one row per control with the verdict ``rollup_verdict`` gives.
 
-    Counts are the applicability matrix's tallies (114 numbers, fresh on every call); an organisation-wide
-    decision brings its justification type, justification, who and when; the evidence list is cached
-    until the next inventory import.
+    Counts are the applicability matrix's tallies (114 numbers, fresh on every call) with the organisation's
+    decisions inherited by the systems that have none of their own; an organisation-wide decision brings
+    its justification type, justification, who and when; the evidence list is cached until the next
+    inventory import.
     """
     cells = organisation_cells(store)
     total = int(text(store.select(SYSTEM_COUNT)[0]["n"]))
@@ -210,8 +246,10 @@ def soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
     organisation_wide = _decided(store, ORGANISATION)
     rows = []
     for control, title in controls(store):
-        yes, no = cells.count(APPLICABLE, control), cells.count(NOT_APPLICABLE, control)
-        verdict, basis = rollup_verdict(yes, no, total, cells.organisation.get(control))
+        yes, no = cells.in_force(APPLICABLE, control), cells.in_force(NOT_APPLICABLE, control)
+        verdict, basis = rollup_verdict(
+            yes, no, total, cells.organisation.get(control), inherited=cells.inherited(control)
+        )
         found = organisation_wide.get(control)
         kind, justification, who, when = _justification(found) if found is not None else ("", "", "", "")
         rows.append(

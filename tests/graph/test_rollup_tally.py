@@ -34,10 +34,14 @@ def test_rollup_never_says_applicable_to_more_systems_than_exist(layout: Ontolog
     total = len(names)
     assert rows["A.6.2.8"].basis == f"applicable to {total} of {total} AI systems and organisation-wide"
     assert rows["A.7.4"].verdict == "not applicable"
+    # The systems without their own decision inherit the organisation's: counted, and said so.
     assert rows["A.7.4"].basis == (
-        f"decided not applicable for 1 of {total} AI systems and organisation-wide; none applies it"
+        f"decided not applicable for {total} of {total} AI systems ({total - 1} inherited from the organisation) "
+        "and organisation-wide; none applies it"
     )
     assert rows["A.5.2"].verdict == "applicable"
-    assert rows["A.5.2"].basis == f"applicable to 0 of {total} AI systems and organisation-wide"
+    assert rows["A.5.2"].basis == (
+        f"applicable to {total} of {total} AI systems ({total} inherited from the organisation) and organisation-wide"
+    )
     shown = soa_markdown(list(rows.values()), header=soa_header(store, None, TODAY, list(rows.values())))
     assert f"{total + 1} of {total}" not in shown

@@ -93,7 +93,7 @@ def test_organisation_decision_keeps_its_justification_who_and_when_in_the_rollu
     _decide(store, "A.2.2", None, "applicable", "legal", why)
     row = next(r for r in soa_rollup(store, TODAY) if r.control == "A.2.2")
     assert row.verdict == "applicable"
-    assert row.basis == "applicable to 0 of 6 AI systems and organisation-wide"
+    assert row.basis == "applicable to 6 of 6 AI systems (6 inherited from the organisation) and organisation-wide"
     assert row.justification == why
     assert row.justification_type == "legal or regulatory requirement"
     assert row.decided_by == "U-LEAD" and row.decided_at.startswith("2026-07-01")

@@ -17,7 +17,9 @@ from slack_sdk.errors import SlackApiError
 from assistant.answer import Answer, QueryUsed, SuggestedAction
 from assistant.compose import mapping
 from bots.slack.listeners.views.answer_builder import answer_blocks
+from bots.slack.listeners.views.report_builder import soa_summary
 from bots.slack.pages import PageMemory
+from graph.compliance.soa import INHERITED, OWN_DECISION, SoaRow, SoaTally
 from graph.namespaces import ISO
 from graph.standard import Mapping as CrosswalkMapping
 from graph.standard import Node
@@ -263,3 +265,13 @@ def test_status_and_empty_inventory_answers_name_no_terminal_command() -> None:
         "No AI systems yet; import it with `aims load --inventory FILE` to track decisions.", (), "status", 1
     )
     assert problems(answer_blocks(empty), "t") == []
+
+
+def test_soa_summary_marks_controls_inherited_from_the_organisation() -> None:
+    def row(control: str, verdict: str, basis: str) -> SoaRow:
+        return SoaRow(control, "Title", "Support chatbot", verdict, "", "", "", "", (), (), basis)
+
+    rows = [row("A.2.2", "applicable", INHERITED), row("A.10.3", "not applicable", OWN_DECISION)]
+    lines = soa_summary("Support chatbot", rows, SoaTally(1, 1, 0)).splitlines()
+    assert lines[1] == "• A.2.2 Title: applicable (inherited from the organisation)"
+    assert lines[2] == "• A.10.3 Title: not applicable"

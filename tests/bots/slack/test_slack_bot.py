@@ -44,6 +44,8 @@ def submission(
     view_id: str = "V100",
     justification: str = "Conversations must be traceable after complaints.",
     control: str = "A.6.2.8",
+    verdict: str = "applicable",
+    evidence: str = "https://wiki.example/logging",
 ) -> dict[str, Any]:
     def select(value: str) -> dict[str, Any]:
         return {"value": {"type": "static_select", "selected_option": {"value": value}}}
@@ -71,10 +73,10 @@ def submission(
                 "values": {
                     "control": select(control),
                     "system": select("Support chatbot"),
-                    "verdict": select("applicable"),
+                    "verdict": select(verdict),
                     "justification_type": select("risk-treatment"),
                     "justification": {"value": {"type": "plain_text_input", "value": justification}},
-                    "evidence": {"value": {"type": "plain_text_input", "value": "https://wiki.example/logging"}},
+                    "evidence": {"value": {"type": "plain_text_input", "value": evidence}},
                 }
             },
         },
@@ -148,6 +150,32 @@ def test_decider_submission_records_once_with_provenance(bot: Bot) -> None:
     assert chain[0].decided_by == DECIDER and chain[0].recorded_via.startswith("https://acme.slack.com/archives/C1/")
     posts = bot.api.wait_for("chat.postMessage")
     assert "recorded" in posts[0].params["text"] and posts[0].params["thread_ts"] == MESSAGE_TS
+
+
+def test_recorded_decision_confirmation_shows_the_consistency_warnings(bot: Bot) -> None:
+    payload = submission(
+        "record_decision",
+        DECIDER,
+        view_id="V210",
+        control="A.10.3",
+        verdict="not-applicable",
+        evidence="Orion Language Models supplier assessment 2026\nhttps://wiki.example/<!channel>",
+    )
+    reply = bot.interaction(payload)
+    assert reply.status == 200 and not reply.body  # warnings never block
+    [current] = [d for d in history(bot.store, "A.10.3", "Support chatbot") if d.current]
+    assert current.verdict == "not applicable"
+    [post] = bot.api.wait_for("chat.postMessage")
+    text = post.params["text"]
+    assert ":warning: Recorded, but check:" in text and "Risk R-004" in text and "'third-party-model'" in text
+    assert "The link https://wiki.example/&lt;!channel&gt; is not in the evidence register" in text
+    assert "<!channel>" not in text and "Orion Language Models supplier assessment 2026 is not" not in text
+
+
+def test_evidence_that_is_not_a_link_is_refused_beside_the_evidence_field(bot: Bot) -> None:
+    reply = bot.interaction(submission("record_decision", DECIDER, view_id="V220", evidence="see the wiki"))
+    errors = reply.json()["errors"]
+    assert list(errors) == ["evidence"] and "neither an item of the evidence register" in errors["evidence"]
 
 
 def test_submission_errors_are_shown_in_the_modal(bot: Bot) -> None:

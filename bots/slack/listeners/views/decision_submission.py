@@ -13,12 +13,19 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bots.slack.decision_flow import modal_errors, proposed_justification, read_submission, request_from
+from bots.slack.decision_flow import (
+    modal_errors,
+    proposed_justification,
+    read_submission,
+    request_from,
+    warnings_text,
+)
 from bots.slack.home import publish_home
 from bots.slack.mrkdwn import escape, mention
 from bots.slack.proposal_flow import deliver, tell
 from bots.slack.services import SlackServices
 from graph.compliance import decisions, proposals
+from graph.compliance.consistency import warnings_for
 
 NOT_A_DECIDER = decisions.FieldError(
     "decided_by", "you are not allowed to record decisions; ask a decider, or propose one"
@@ -38,6 +45,8 @@ def make_record(services: SlackServices) -> Any:
         if errors:
             ack(response_action="errors", errors=modal_errors(errors))
             return
+        # Read before the write: they are about the graph the decider saw, and they never block.
+        warned = warnings_text(warnings_for(services.store, request))
         try:
             result = decisions.record(services.store, request)
         except decisions.DecisionError as exc:
@@ -51,11 +60,17 @@ def make_record(services: SlackServices) -> Any:
                 text = (
                     f"{mention(user)} recorded: *{escape(request.control)}* {result.decision.verdict} "
                     f"for *{escape(where)}*."
-                )
+                ) + (f"\n{warned}" if warned else "")
                 if meta.get("private"):  # opened from a reply only this user sees: confirm it the same way
                     tell(client, user, text, channel=meta["channel"], thread_ts=meta.get("thread_ts", ""))
                 else:
                     client.chat_postMessage(channel=meta["channel"], thread_ts=meta.get("thread_ts") or None, text=text)
+            elif result.created and warned:  # opened where there is no thread to confirm in (the Home tab)
+                tell(
+                    client,
+                    user,
+                    f"{escape(request.control)} for {escape(request.system or 'the organisation')}: {warned}",
+                )
             publish_home(client, services, user)
 
         services.after_ack(announce)

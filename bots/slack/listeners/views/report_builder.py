@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bots.slack.limits import BUTTON_VALUE
 from bots.slack.mrkdwn import SECTION_LIMIT, Block, button, escape, mrkdwn_sections
 from graph.compliance.gap import GapItem
-from graph.compliance.soa import SoaRow, SoaTally
+from graph.compliance.soa import INHERITED, SoaRow, SoaTally
 
 OPEN_PAGE = 20
 SHOW_OPEN = "show_open_controls"
@@ -28,8 +28,12 @@ def soa_summary(system: str, rows: Sequence[SoaRow], counts: SoaTally) -> str:
     """
     summary = f"{counts.applicable} applicable, {counts.not_applicable} not applicable, {counts.undecided} open"
     lines = [f"*SoA for {escape(system)}*: {summary}"]
-    lines += [f"• {escape(r.control)} {escape(r.title)}: {r.verdict}" for r in rows]
+    lines += [f"• {escape(r.control)} {escape(r.title)}: {r.verdict}{_inherited(r)}" for r in rows]
     return _whole_lines(lines)
+
+
+def _inherited(row: SoaRow) -> str:
+    return f" ({INHERITED})" if row.basis == INHERITED else ""
 
 
 def gap_summary(items: Sequence[GapItem]) -> str:

@@ -1,0 +1,122 @@
+"""Consistency warnings for a decision about to be recorded: what it contradicts in the graph.
+
+Warnings never block (``validate`` in ``graph.compliance.decisions`` decides what is refused). They point
+at facts the decider may have missed: a control decided *not applicable* although a risk of that system
+names it as its treatment or an applicability rule suggests it, and evidence links the register does
+not know. For the whole organisation every system counts, since an organisation-wide decision reaches
+every system that has none of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode
+
+from graph.compliance import evidence_register, rules
+from graph.compliance.decisions import IS_CONTROL, DecisionError, DecisionRequest, system_iri
+from graph.namespaces import AIMS, DCTERMS, ISO, ORGANISATION, RDFS, SKOS
+from graph.store import Store, Term, text
+from graph.vocabulary import VocabularyError, vocabulary
+
+NOT_APPLICABLE = AIMS + "NotApplicable"
+
+# The risks that name a control as their treatment, with the systems they affect.
+TREATING_RISKS = f"""
+PREFIX aims: <{AIMS}>
+PREFIX dcterms: <{DCTERMS}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+SELECT ?risk ?id ?title ?system ?name WHERE {{
+  ?risk aims:treatedBy ?control ; skos:notation ?id ; aims:affectsSystem ?system .
+  ?system rdfs:label ?name .
+  OPTIONAL {{ ?risk dcterms:title ?title }}
+}} ORDER BY ?id ?name"""
+
+
+@dataclass(frozen=True)
+class DecisionWarning:
+    """One reason to look twice at a decision: the request field it concerns, its kind and what it says.
+
+    ``kind`` is ``risk-treatment``, ``rule-suggestion`` or ``unregistered-evidence``.
+    """
+
+    field: str
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+def warnings_for(store: Store, request: DecisionRequest) -> list[DecisionWarning]:
+    """What ``request`` contradicts in the graph; empty when nothing does.
+
+    Parts of the request that ``validate`` refuses (an unknown control or system, a value that is not
+    evidence at all) give no warning here: the refusal says it.
+    """
+    return _not_applicable_warnings(store, request) + _evidence_warnings(store, request)
+
+
+def _is_not_applicable(verdict: str) -> bool:
+    try:
+        return vocabulary().scheme("verdicts").get(verdict).iri == NOT_APPLICABLE
+    except VocabularyError:
+        return False
+
+
+def _not_applicable_warnings(store: Store, request: DecisionRequest) -> list[DecisionWarning]:
+    control = request.control.strip()
+    if not _is_not_applicable(request.verdict) or not control:
+        return []
+    if not store.select(IS_CONTROL, bindings={"id": Literal(control)}):
+        return []
+    try:
+        system = system_iri(store, request.system)
+    except DecisionError:
+        return []
+    whole = system == ORGANISATION
+    bindings: dict[str, Term] = {"control": NamedNode(ISO + control)}
+    if not whole:
+        bindings["system"] = NamedNode(system)
+    found = []
+    for row in store.select(TREATING_RISKS, bindings=bindings):
+        title = f" ({text(row['title'])})" if text(row["title"]) else ""
+        found.append(
+            DecisionWarning(
+                "verdict",
+                "risk-treatment",
+                f"risk {text(row['id'])}{title} of {text(row['name'])} names {control} as its treatment; "
+                f"deciding {control} not applicable leaves that risk without it",
+            )
+        )
+    suggested = rules.suggestions(store, None if whole else system)
+    found += [
+        DecisionWarning(
+            "verdict",
+            "rule-suggestion",
+            f"the rule {s.rule!r} suggests {control} for this system: {s.reason}"
+            if not whole
+            else f"the rule {s.rule!r} suggests {control}: {s.reason}",
+        )
+        for s in suggested
+        if s.control == control
+    ]
+    return found
+
+
+def _evidence_warnings(store: Store, request: DecisionRequest) -> list[DecisionWarning]:
+    found = []
+    for m in evidence_register.matches(store, request.evidence):
+        if m.item is not None or not m.is_url:
+            continue
+        closest = f"; closest registered titles: {', '.join(repr(t) for t in m.closest)}" if m.closest else ""
+        found.append(
+            DecisionWarning(
+                "evidence",
+                "unregistered-evidence",
+                f"the link {m.value} is not in the evidence register, so its owner and freshness are unknown{closest}; "
+                "cite a registered title or URL, or add the item to the inventory's evidence",
+            )
+        )
+    return found
