@@ -8,6 +8,7 @@ is replaced by what happened.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack
@@ -75,22 +76,40 @@ def make_renew(services: SlackServices) -> Any:
     return handle
 
 
+def _recorded(
+    services: SlackServices,
+    client: WebClient,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    write: Callable[[Pressed, str], None],
+    refused: str,
+) -> tuple[Pressed, str] | None:
+    """Check the presser may act, then ``write(item, user)``; the item and user, or None after saying why not."""
+    item = _checked(services, client, body, action)
+    if item is None:
+        return None
+    user = body["user"]["id"]
+    try:
+        write(item, user)
+    except ReminderError as exc:
+        tell(client, user, f"{refused}: {escape(str(exc))}", channel=thread_of(body)[0])
+        return None
+    return item, user
+
+
 def make_snooze(services: SlackServices) -> Any:
     """Listener for *Snooze 7 days*: no reminder about the item until then."""
 
     def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        item = _checked(services, client, body, action)
-        if item is None:
-            return
-        user = body["user"]["id"]
         until = dt.date.today() + dt.timedelta(days=SNOOZE_DAYS)
-        try:
+
+        def write(item: Pressed, user: str) -> None:
             snooze(services.store, item.evidence, until, by=user)
-        except ReminderError as exc:
-            tell(client, user, f"Not snoozed: {escape(str(exc))}", channel=thread_of(body)[0])
-            return
-        _settle(client, body, item, f"snoozed by {mention(user)} until {until.isoformat()}.")
+
+        if (done := _recorded(services, client, body, action, write, "Not snoozed")) is not None:
+            item, user = done
+            _settle(client, body, item, f"snoozed by {mention(user)} until {until.isoformat()}.")
 
     return handle
 
@@ -100,22 +119,21 @@ def make_disown(services: SlackServices) -> Any:
 
     def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        item = _checked(services, client, body, action)
-        if item is None:
-            return
-        user = body["user"]["id"]
-        try:
+
+        def write(item: Pressed, user: str) -> None:
             disown(services.store, item.evidence, by=user)
-        except ReminderError as exc:
-            tell(client, user, f"Not recorded: {escape(str(exc))}", channel=thread_of(body)[0])
+
+        done = _recorded(services, client, body, action, write, "Not recorded")
+        if done is None:
             return
+        item, user = done
         told = ""
         if services.compliance_channel:
             what = link(item.url, item.title or "An evidence item")
+            owner = escape(owner_of(services.store, item.evidence))
             client.chat_postMessage(
                 channel=services.compliance_channel,
-                text=f"{mention(user)} says {what} is not theirs (the inventory names {escape(item.owner)}). "
-                "Who owns it?",
+                text=f"{mention(user)} says {what} is not theirs (the inventory names {owner}). Who owns it?",
             )
             told = f" <#{services.compliance_channel}> was told." if _channel_id(services.compliance_channel) else ""
         _settle(client, body, item, f"{mention(user)} said it is not theirs.{told}")
