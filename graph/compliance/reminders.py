@@ -308,40 +308,34 @@ def record_sent(store: Store, reminder: Reminder, *, to: str, where: str, now: d
     )
 
 
-def snooze(store: Store, evidence: str, until: dt.date, *, by: str, now: dt.datetime | None = None) -> None:
-    """Hold reminders about ``evidence`` until ``until`` (they are due again on that day)."""
-    moment = _now(now)
-    if until <= moment.date():
-        raise ReminderError(f"until: {until.isoformat()} is not after today; snooze to a later day")
+def _note(store: Store, kind: str, evidence: str, by: str, moment: dt.datetime, *facts: tuple[str, Literal]) -> None:
+    """Keep one reminder event about ``evidence`` (``aims:Snooze``, ``aims:Disowned``) with who and when."""
     subject = _known(store, evidence)
     iri = NamedNode(f"{ORG}reminders/{uuid.uuid4()}")
     _insert(
         store,
         [
-            Triple(iri, NamedNode(RDF_TYPE), NamedNode(AIMS + "Snooze")),
+            Triple(iri, NamedNode(RDF_TYPE), NamedNode(AIMS + kind)),
             Triple(iri, NamedNode(RDF_TYPE), NamedNode(PROV + "Entity")),
             Triple(iri, NamedNode(AIMS + "remindedAbout"), subject),
-            Triple(iri, NamedNode(AIMS + "snoozedUntil"), _date(until)),
+            *(Triple(iri, NamedNode(predicate), value) for predicate, value in facts),
             Triple(iri, NamedNode(PROV + "generatedAtTime"), _stamp(moment)),
             *_attributed(iri, by),
         ],
     )
 
 
+def snooze(store: Store, evidence: str, until: dt.date, *, by: str, now: dt.datetime | None = None) -> None:
+    """Hold reminders about ``evidence`` until ``until`` (they are due again on that day)."""
+    moment = _now(now)
+    if until <= moment.date():
+        raise ReminderError(f"until: {until.isoformat()} is not after today; snooze to a later day")
+    _note(store, "Snooze", evidence, by, moment, (AIMS + "snoozedUntil", _date(until)))
+
+
 def disown(store: Store, evidence: str, *, by: str, now: dt.datetime | None = None) -> None:
     """Record that ``by`` says ``evidence`` is not theirs ("Not mine"), for the compliance team to reassign."""
-    subject = _known(store, evidence)
-    iri = NamedNode(f"{ORG}reminders/{uuid.uuid4()}")
-    _insert(
-        store,
-        [
-            Triple(iri, NamedNode(RDF_TYPE), NamedNode(AIMS + "Disowned")),
-            Triple(iri, NamedNode(RDF_TYPE), NamedNode(PROV + "Entity")),
-            Triple(iri, NamedNode(AIMS + "remindedAbout"), subject),
-            Triple(iri, NamedNode(PROV + "generatedAtTime"), _stamp(_now(now))),
-            *_attributed(iri, by),
-        ],
-    )
+    _note(store, "Disowned", evidence, by, _now(now))
 
 
 def renew(
