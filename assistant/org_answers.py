@@ -73,6 +73,9 @@ def roadmap_rows(items: Sequence[GapItem], shown: int = 3) -> list[dict[str, str
             "subjects": "; ".join(g.subject for g in group[:shown]),
             "more": str(len(group) - shown) if len(group) > shown else "",
             "reason": group[0].reason,
+            "owner": group[0].owner,
+            "due": group[0].due,
+            "next": group[0].next_step,
         }
         for kind, group in kinds.items()
     ]

@@ -36,9 +36,15 @@ GRAPH_PROPOSALS = GRAPH_BASE + "proposals"
 # Evidence renewals recorded after the inventory was written (graph.compliance.renewals): PROV entities that
 # survive re-imports, and whose dates the inventory graph carries as the validity in force.
 GRAPH_RENEWALS = GRAPH_BASE + "renewals"
+# Approvals of Statements of Applicability (graph.compliance.approvals): who approved which version of
+# which SoA, and when; PROV entities revised, never deleted, that survive re-imports like decisions.
+GRAPH_APPROVALS = GRAPH_BASE + "approvals"
 # What the reminders and the weekly digest sent, snoozes, "not mine", Slack ids found by e-mail
 # (graph.compliance.reminders): kept so a second run, or a restart, sends nothing new.
 GRAPH_REMINDERS = GRAPH_BASE + "reminders"
+# Where the work on each applicable control and each clause stands (graph.compliance.implementation): PROV
+# entities revised, never deleted, that survive re-imports like decisions.
+GRAPH_IMPLEMENTATION = GRAPH_BASE + "implementation"
 # Derived from the inventory and the decisions (graph.compliance.applicability); never edited by hand.
 GRAPH_APPLICABILITY = GRAPH_BASE + "applicability"
 

@@ -31,6 +31,7 @@ SCHEMES = {
     "lifecycle_stages": AIMS + "LifecycleStage",
     "eu_ai_act_tiers": AIMS + "EuAiActTier",
     "automation_levels": AIMS + "AutomationLevel",
+    "implementation_statuses": AIMS + "ImplementationStatus",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bots.cli import (
     assistant_commands,
     graph_commands,
+    implementation_commands,
     notify_commands,
     org_commands,
     serve_commands,
@@ -16,6 +17,7 @@ __all__ = [
     "app",
     "assistant_commands",
     "graph_commands",
+    "implementation_commands",
     "notify_commands",
     "org_commands",
     "run",

@@ -148,7 +148,10 @@ def export_command(
     fmt: Annotated[
         ExportFormat,
         typer.Option(
-            "--format", "-f", help="ttl, nt, jsonld, nq (keeps graphs), graphml, gexf, csv (SoA), oscal, oscal-mapping."
+            "--format",
+            "-f",
+            help="ttl, nt, jsonld, nq (keeps graphs), graphml, gexf, csv (SoA), oscal (catalog), oscal-mapping, "
+            "oscal-component (decisions and implementation; write the catalog beside it as iso42001-catalog.json).",
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],

@@ -1,9 +1,9 @@
-"""Organisation commands: systems, decide, history, soa, gap, query."""
+"""Organisation commands: systems, decide, history, soa, approve-soa, gap, query."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -14,15 +14,18 @@ from bots.cli.app import app, err, fail, guarded, opened_store, out, report
 from bots.cli.output import cell_text as _cell
 from bots.cli.output import literal, plain, print_rows, say, visible
 from graph.compliance import decisions
+from graph.compliance.approvals import ApprovalError
 from graph.compliance.consistency import warnings_for
 from graph.compliance.gap import gap_analysis
 from graph.compliance.organisation import ai_systems
-from graph.compliance.soa import soa_for_system, soa_rollup
+from graph.compliance.soa import REQUIRED, SoaRow
+from graph.namespaces import AIMS, ORGANISATION
 from graph.publish import reports
-from graph.publish.soa_header import soa_header
+from graph.publish.soa_header import ROLLUP, SoaDocument, approve_soa, soa_document
 from graph.queries.catalog import catalog
 from graph.queries.saved import run_saved_query
 from graph.settings import Settings
+from graph.store import Store
 from graph.vocabulary import Scheme, VocabularyError, vocabulary
 
 
@@ -147,9 +150,20 @@ def history(
             rows = [found] if found else []
         else:
             rows = guarded(lambda: decisions.history(store, control, system))
+        own = bool(rows)
+        if not rows and system is not None and guarded(lambda: decisions.system_iri(store, system)) != ORGANISATION:
+            # A system without a decision of its own inherits the organisation's: show that one, and say so.
+            if at is not None:
+                found = guarded(lambda: decisions.as_of(store, control, None, moment))
+                rows = [found] if found else []
+            else:
+                rows = guarded(lambda: decisions.history(store, control, None))
+    where = f"{control} on {system or 'the organisation'}" + (f" as of {at}" if at else "")
     if not rows and not as_json:
-        say(out, f"no decision for {control} on {system or 'the organisation'}" + (f" as of {at}" if at else ""))
+        say(out, f"no decision for {where}, nor organisation-wide" if system else f"no decision for {where}")
         return
+    if not own and not as_json:
+        say(out, f"no decision of its own for {where}; it inherits the organisation-wide decision:")
     print_rows(
         out,
         ["when", "verdict", "by", "type", "justification", "current", "via"],
@@ -158,7 +172,7 @@ def history(
                 "when": d.decided_at,
                 "verdict": d.verdict,
                 "by": d.decided_by,
-                "type": d.justification_type,
+                "type": JUSTIFICATION_TYPES.label_of(AIMS + d.justification_type),  # "risk treatment"
                 "justification": d.justification,
                 "current": "yes" if d.current else "",
                 "via": d.recorded_via,
@@ -181,29 +195,98 @@ def soa(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (required for xlsx).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
-    """Statement of Applicability for one AI system, or rolled up for the organisation."""
+    """Statement of Applicability for one AI system, or rolled up for the organisation.
+
+    Every format carries the document's header, approval included ("not yet approved", or that the
+    approved version differs from this one). The roll-up's xlsx has one sheet per AI system beside it.
+    """
     fmt = reports.SoaFormat.JSON if as_json else fmt
     today = dt.date.today()
+    if fmt is reports.SoaFormat.XLSX and output is None:
+        raise fail("--format xlsx needs --output FILE.xlsx")
     with opened_store(ctx.obj) as store:
-        rows = guarded(lambda: soa_for_system(store, system, today) if system else soa_rollup(store, today))
-        header = guarded(lambda: soa_header(store, system, today, rows))
+        document = guarded(lambda: soa_document(store, system, today))
+        systems: list[SoaDocument] = []
+        omitted = 0
+        if fmt is reports.SoaFormat.XLSX and document.header.subject == ROLLUP:
+            names = sorted((s.name for s in guarded(lambda: ai_systems(store))), key=str.lower)
+            systems = [_system_document(store, name, today) for name in names[: reports.MAX_SYSTEM_SHEETS]]
+            omitted = max(0, len(names) - reports.MAX_SYSTEM_SHEETS)
+    rows, header = document.rows, document.header
     if fmt is reports.SoaFormat.XLSX:
-        if output is None:
-            raise fail("--format xlsx needs --output FILE.xlsx")
-        reports.soa_xlsx(rows, output, header=header)
-        say(out, f"wrote {len(rows)} controls to {output}")
+        assert output is not None
+        reports.soa_xlsx(rows, output, header=header, systems=systems, omitted=omitted)
+        sheets = f" and {len(systems)} AI systems" if systems else ""
+        say(out, f"wrote {_counted(rows)}{sheets} to {output}")
         return
     render: dict[reports.SoaFormat, Callable[[], str]] = {
         reports.SoaFormat.CSV: lambda: reports.soa_csv(rows, header=header),
         reports.SoaFormat.MD: lambda: reports.soa_markdown(rows, header=header),
-        reports.SoaFormat.JSON: lambda: reports.soa_json(rows),
+        reports.SoaFormat.JSON: lambda: reports.soa_json(rows, header=header),
     }
     text = render[fmt]()
     if output is not None:
         output.write_text(text, encoding="utf-8")
-        say(out, f"wrote {len(rows)} controls to {output}")
+        say(out, f"wrote {_counted(rows)} to {output}")
     else:
         print(visible(text), end="")
+
+
+def _system_document(store: Store, name: str, today: dt.date) -> SoaDocument:
+    """One AI system's SoA for a sheet of the roll-up workbook."""
+    return guarded(lambda: soa_document(store, name, today))
+
+
+@app.command("approve-soa")
+def approve_soa_command(
+    ctx: typer.Context,
+    approver: Annotated[
+        str, typer.Option("--approver", help="Who approves: a person of the inventory's people section.")
+    ],
+    system: Annotated[
+        str | None, typer.Option("--system", "-s", help="AI system; omit for the organisation roll-up.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", help="Day of the approval (YYYY-MM-DD); default today, never later.")
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who records it (a person id, e.g. a Slack id); default the approver."),
+    ] = None,
+) -> None:
+    """Approve the SoA as it stands now: the approver, the date and the version (content fingerprint) approved.
+
+    The approval revises the previous one of the same SoA. Once the SoA changes (a decision, evidence that
+    lapses), `aims soa` says the approved version differs and asks for a new approval.
+    """
+    day = None
+    if on is not None:
+        try:
+            day = dt.date.fromisoformat(on)
+        except ValueError:
+            raise fail(f"--date: expected a date YYYY-MM-DD, got {on!r}") from None
+    with opened_store(ctx.obj) as store:
+        try:
+            result, document = guarded(
+                lambda: approve_soa(store, system, approver=approver, today=dt.date.today(), approved_on=day, by=by)
+            )
+        except ApprovalError as exc:
+            raise fail(str(exc)) from None
+    a, header = result.approval, document.header
+    state = "approved" if result.created else "already approved (same version, approver and date)"
+    revised = f"; revises {a.revises}" if result.created and a.revises else ""
+    say(
+        out,
+        f"{state}: {header.title}, version sha256:{a.fingerprint[:12]}..., "
+        f"by {a.approver} on {a.approved_on} ({a.iri}){revised}",
+    )
+
+
+def _counted(rows: Sequence[SoaRow]) -> str:
+    """``38 controls``, or ``32 clauses and 38 controls`` for the roll-up's SoA pack."""
+    clauses = sum(r.verdict == REQUIRED for r in rows)
+    controls = f"{len(rows) - clauses} controls"
+    return f"{clauses} clauses and {controls}" if clauses else controls
 
 
 @app.command()
@@ -218,7 +301,8 @@ def gap(
     if as_json:
         print(reports.gap_json(items), end="")
     else:
-        print("\n".join(plain(reports.gap_line(g)) for g in items) if items else reports.NO_GAPS)
+        lines = [plain(part) for g in items for part in reports.gap_parts(g)]
+        print("\n".join(lines) if items else reports.NO_GAPS)
 
 
 def _parse_params(values: list[str]) -> dict[str, str]:

@@ -10,6 +10,7 @@ permalink as provenance.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -70,20 +71,30 @@ def read_submission(view: dict[str, Any]) -> tuple[dict[str, str], dict[str, str
     return modal_values(view.get("state", {})), json.loads(view.get("private_metadata") or "{}")
 
 
-def modal_errors(errors: tuple[decisions.FieldError, ...] | list[decisions.FieldError]) -> dict[str, str]:
-    """The graph's refusals by modal block id (the first error per block), as sentences."""
+def modal_errors(
+    errors: tuple[decisions.FieldError, ...] | list[decisions.FieldError],
+    *,
+    block_for: Callable[[str], str] = block_of,
+) -> dict[str, str]:
+    """The graph's refusals by modal block id (the first error per block), as sentences.
+
+    ``block_for`` maps a request field to the block showing it: the decision modal's by default.
+    """
     shown: dict[str, str] = {}
     for error in errors:
-        shown.setdefault(block_of(error.field), sentence(error.message))
+        shown.setdefault(block_for(error.field), sentence(error.message))
     return shown
 
 
-def warnings_text(warnings: list[DecisionWarning]) -> str:
-    """The consistency warnings of a recorded decision as mrkdwn lines to add to its confirmation ("" for none)."""
+def warnings_text(warnings: list[DecisionWarning], *, revise: str = "Record a new decision") -> str:
+    """The consistency warnings of a recorded decision (or record) as mrkdwn lines for its confirmation ("" for none).
+
+    ``revise`` starts the closing line, which says how to correct what was recorded.
+    """
     if not warnings:
         return ""
     lines = [":warning: Recorded, but check:", *(f"• {escape(sentence(w.message))}" for w in warnings)]
-    lines.append("Record a new decision to revise it if one of these shows a mistake.")
+    lines.append(f"{revise} to revise it if one of these shows a mistake.")
     return truncate("\n".join(lines), MESSAGE_TEXT // 2)
 
 

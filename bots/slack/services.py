@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import threading
@@ -33,6 +34,8 @@ class SlackServices:
     decisions_channel: str = ""
     # Where *Not mine* is told and expired evidence escalated (AIMS_COMPLIANCE_CHANNEL); empty: nowhere.
     compliance_channel: str = ""
+    # The day evidence is judged fresh or expired by; the tests pin it (the example's dates are fixed).
+    today: Callable[[], dt.date] = dt.date.today
     _threads: OrderedDict[tuple[str, str], Conversation] = field(default_factory=OrderedDict)
     _seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _queries: OrderedDict[str, QueryUsed] = field(default_factory=OrderedDict)

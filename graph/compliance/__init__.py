@@ -4,5 +4,6 @@
 ``applicability`` keeps the derived matrix of what is in force per system and control; ``rules`` runs
 the applicability rules of ``ontology/rules``; ``evidence`` reads evidence and its freshness;
 ``organisation`` holds typed reads for the assistant and the bots; ``soa`` and ``gap`` build the
-Statement of Applicability and the prioritised roadmap.
+Statement of Applicability and the prioritised roadmap; ``approvals`` records who approved which version
+of an SoA.
 """

@@ -14,6 +14,7 @@ got there first (graph.compliance.remote_record).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -159,9 +160,19 @@ SELECT ?control ?system ?decision ?verdict ?type ?justification ?who ?when ?via 
 }} ORDER BY ?when"""
 
 
+# How people name the organisation itself where an AI system could be named: the bare word, and the label
+# answers give it ("the whole organisation"), which their "all rows" commands pass back.
+_ORGANISATION_NAME = re.compile(r"(?i)(the\s+)?((whole|entire)\s+)?(organi[sz]ation|org)([- ]wide)?")
+
+
+def names_the_organisation(name: str) -> bool:
+    """Whether ``name`` (empty included) means the organisation rather than one AI system."""
+    return not name.strip() or bool(_ORGANISATION_NAME.fullmatch(name.strip()))
+
+
 def system_iri(store: Store, name: str | None) -> str:
     """IRI of the AI system called ``name`` (name or alias, any case), or of the organisation for ``None``."""
-    if name is None or name.strip().lower() in {"", "organisation", "organization", "org"}:
+    if name is None or names_the_organisation(name):
         return ORGANISATION
     rows = store.select(EXACT_SYSTEM, bindings={"name": Literal(name.strip())})
     if not rows:

@@ -26,7 +26,9 @@ UNDECIDED_SHOWN = 20
 OVERDUE_SHOWN = 10
 # The gap's lines that are overdue rather than merely open: applicable controls without current evidence and
 # untreated risks (expired evidence and undecided controls have their own parts of the digest).
-_OVERDUE_KINDS = ("no current evidence", "untreated risk")
+# Always overdue: what should already exist. Other lines are overdue once their due date has passed
+# (unfinished work past its target date).
+_OVERDUE_KINDS = ("no current evidence", "untreated risk", "implemented without evidence")
 
 # The decisions stamped within the window: the stamps first (one range scan), then details for those only.
 RECENT = f"""
@@ -97,8 +99,8 @@ def _overdue(store: Store, today: dt.date) -> list[str]:
     """The highest-ranked gap lines that are past due, in our words, one line each."""
     lines = []
     for item in gap_analysis(store, today):
-        if item.kind in _OVERDUE_KINDS:
-            lines.append(f"{item.subject}: {item.reason}")
+        if item.kind in _OVERDUE_KINDS or (item.kind == "not implemented" and item.due < today.isoformat()):
+            lines.append(f"{item.subject}: {item.reason} (owner {item.owner})")
         if len(lines) == OVERDUE_SHOWN:
             break
     return lines

@@ -20,9 +20,11 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
+from graph.compliance import evidence_register
 from graph.compliance.applicability import APPLICABLE, NOT_APPLICABLE, ensure, organisation_cells
 from graph.compliance.decisions import system_iri, verdict_label
-from graph.compliance.evidence import EvidenceStatus, evidence_for_system, evidence_index
+from graph.compliance.evidence import EvidenceStatus, evidence_for_system, evidence_index, freshness
+from graph.compliance.implementation import Implementation, effective, in_force, requirement_clauses
 from graph.compliance.rules import suggestions
 from graph.namespaces import AIMS, GRAPH_APPLICABILITY, ISO, ORGANISATION, PROV, RDFS, SKOS, control_order
 from graph.store import Row, Store, text
@@ -36,6 +38,7 @@ PARTLY_DECIDED = "partly decided"
 INHERITED = "inherited from the organisation"
 OWN_DECISION = "decided for this system"
 ORGANISATION_DECISION = "decided organisation-wide"
+NOT_RECORDED = "no status recorded"
 
 CONTROLS = f"""
 PREFIX aims: <{AIMS}>
@@ -101,6 +104,12 @@ class SoaRow:
     # How the verdict was reached: for a system, whether its own decision or the organisation's holds; for
     # the roll-up, the counts of AI systems.
     basis: str = ""
+    # Where the work stands (graph.compliance.implementation): the record holding for the system (its own,
+    # else the organisation's); for the roll-up, the organisation's record or how many systems finished.
+    status: str = ""
+    owner: str = ""
+    target_date: str = ""
+    implementation: str = ""  # one line: "planned, due 2027-01-31, owner Priya Natarajan (inherited ...)"
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,7 @@ def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[Soa
     named = store.select(SYSTEM_NAMES, bindings={"system": NamedNode(iri)}) if iri != ORGANISATION else []
     scope = text(named[0]["name"]) if named else (system or "organisation")
     own = ORGANISATION_DECISION if iri == ORGANISATION else OWN_DECISION
+    records = in_force(store)
     rows = []
     for control, title in controls(store):
         found, basis = decided.get(control), own
@@ -188,9 +198,18 @@ def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[Soa
                 tuple(fired[control]),
                 tuple(evidence.get(control, ())),
                 basis,
+                *_implementation(*effective(records, control, iri)),
             )
         )
     return rows
+
+
+def _implementation(record: Implementation | None, inherited: bool = False) -> tuple[str, str, str, str]:
+    """(status, owner, target date, one-line summary) of the record that holds, or blanks."""
+    if record is None:
+        return "", "", "", ""
+    summary = record.summary() + (f" ({INHERITED})" if inherited else "")
+    return record.status, record.owner, record.target_date, summary
 
 
 def rollup_verdict(
@@ -244,6 +263,8 @@ def soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
     total = int(text(store.select(SYSTEM_COUNT)[0]["n"]))
     evidence = evidence_index(store, today).by_control
     organisation_wide = _decided(store, ORGANISATION)
+    records = in_force(store)
+    finished = _implemented_per_control(records)
     rows = []
     for control, title in controls(store):
         yes, no = cells.in_force(APPLICABLE, control), cells.in_force(NOT_APPLICABLE, control)
@@ -265,9 +286,91 @@ def soa_rollup(store: Store, today: dt.date) -> list[SoaRow]:
                 (),
                 tuple(evidence.get(control, ())),
                 basis,
+                *_rollup_implementation(records.get((control, ORGANISATION)), finished.get(control, 0), yes),
             )
         )
     return rows
+
+
+def _implemented_per_control(records: dict[tuple[str, str], Implementation]) -> dict[str, int]:
+    """AI systems whose own record says implemented, per control (the organisation's record counted apart)."""
+    found: dict[str, int] = defaultdict(int)
+    for (requirement, subject), record in records.items():
+        if subject != ORGANISATION and record.implemented:
+            found[requirement] += 1
+    return found
+
+
+def _rollup_implementation(
+    organisation: Implementation | None, finished: int, applicable: int
+) -> tuple[str, str, str, str]:
+    """The roll-up's implementation: the organisation's own record, with how many systems finished their part."""
+    status, owner, target, summary = _implementation(organisation)
+    if finished and applicable:
+        summary = "; ".join(
+            filter(None, [summary, f"implemented for {finished} of {applicable} applicable AI systems"])
+        )
+    return status, owner, target, summary
+
+
+# The verdict and basis of a clause of 4-10 in the SoA pack: clauses are not chosen like controls.
+REQUIRED = "required"
+REQUIRED_BASIS = "clause of 4-10: required of every AI management system"
+
+
+def requirement_rows(store: Store, today: dt.date) -> list[SoaRow]:
+    """The clauses that carry requirements, as rows of the organisation's SoA pack, each with its record.
+
+    Every clause is required (there is nothing to decide), so a row carries the implementation only: status,
+    owner, target date and the evidence the record cites, with its freshness.
+    """
+    records = in_force(store)
+    statuses = _register_freshness(store, today)
+    rows = []
+    for clause, title in requirement_clauses(store):
+        record = records.get((clause, ORGANISATION))
+        status, owner, target, summary = _implementation(record)
+        cited = record.evidence if record else ()
+        rows.append(
+            SoaRow(
+                clause,
+                title,
+                "organisation",
+                REQUIRED,
+                "",
+                record.note if record else "",
+                record.recorded_by if record else "",
+                record.recorded_at if record else "",
+                (),
+                tuple(statuses.get(e) or _unindexed(store, e) for e in cited),
+                REQUIRED_BASIS,
+                status or NOT_RECORDED,
+                owner,
+                target,
+                summary or NOT_RECORDED,
+            )
+        )
+    return rows
+
+
+def _unindexed(store: Store, value: str) -> EvidenceStatus:
+    """A cited value the evidence index does not hold: a registered item supporting no control, or a bare link."""
+    item = evidence_register.match(store, value).item
+    if item is not None:
+        return EvidenceStatus(item.title, item.url, "", "undated")
+    return EvidenceStatus(value, value, "", "unregistered")
+
+
+def _register_freshness(store: Store, today: dt.date) -> dict[str, EvidenceStatus]:
+    """Every registered evidence item by title and by URL, with its freshness today."""
+    found: dict[str, EvidenceStatus] = {}
+    for items in evidence_index(store, today).by_control.values():
+        for item in items:
+            status = EvidenceStatus(item.title, item.url, item.valid_until, freshness(item.valid_until, today))
+            found[item.title] = status
+            if item.url:
+                found[item.url] = status
+    return found
 
 
 def soa_progress(store: Store, show: int) -> SoaProgress:

@@ -112,6 +112,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "role": Field("text"),
     },
 }
-ORGANISATION_FIELDS = {"name": Field("text", required=True), "scope": Field("text")}
+# ``owner``: who answers for the AI management system as a whole (the gap assigns organisation-wide work to them).
+ORGANISATION_FIELDS = {"name": Field("text", required=True), "scope": Field("text"), "owner": Field("owner")}
 # The field that names a record (and that references use).
 KEY_FIELD = {kind: ("id" if kind == "risks" else "title" if kind == "evidence" else "name") for kind in SCHEMA}

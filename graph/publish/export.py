@@ -27,6 +27,7 @@ class ExportFormat(StrEnum):
     CSV = "csv"
     OSCAL = "oscal"
     OSCAL_MAPPING = "oscal-mapping"
+    OSCAL_COMPONENT = "oscal-component"
 
 
 def union_triples(store: Store) -> list[Triple]:
@@ -46,6 +47,7 @@ UNITS = {
     ExportFormat.CSV: "controls",
     ExportFormat.OSCAL: "controls",
     ExportFormat.OSCAL_MAPPING: "maps",
+    ExportFormat.OSCAL_COMPONENT: "implemented requirements",
 }
 
 
@@ -53,7 +55,8 @@ def export(store: Store, fmt: ExportFormat, out: Path) -> int:
     """Write the graph to ``out`` in ``fmt``; returns how many of ``UNITS[fmt]`` (default triples) were written.
 
     N-Triples and N-Quads stream straight from the store; GraphML/GEXF go through networkx; CSV is the
-    organisation's Statement of Applicability; OSCAL is the catalog or the mapping collection.
+    organisation's Statement of Applicability; OSCAL is the catalog, the mapping collection, or the component
+    definition that carries the organisation's decisions and implementation.
     """
     if fmt in {ExportFormat.GRAPHML, ExportFormat.GEXF}:
         import networkx as nx
@@ -86,6 +89,12 @@ def export(store: Store, fmt: ExportFormat, out: Path) -> int:
         collection = mapping_collection(store)
         out.write_bytes(collection.oscal_serialize_json_bytes(pretty=True))
         return sum(len(m.maps) for m in collection.mappings) if isinstance(collection.mappings, list) else 0
+    if fmt is ExportFormat.OSCAL_COMPONENT:
+        from graph.publish.oscal_component import component_definition, count_requirements
+
+        definition = component_definition(store)
+        out.write_bytes(definition.oscal_serialize_json_bytes(pretty=True))
+        return count_requirements(definition)
     if fmt is ExportFormat.NTRIPLES:
         written = 0
 

@@ -1,5 +1,8 @@
 """OSCAL exports: the standard as a catalog, the crosswalks as a mapping collection.
 
+The organisation's own decisions travel in a component definition (``graph.publish.oscal_component``) that
+points at this catalog by ``CATALOG_HREF``.
+
 Built with compliance-trestle's OSCAL models, so a document that breaks the OSCAL schema (a bad token,
 an empty list, a missing field) fails while it is being built, not in the tool that reads it. The
 catalog carries our summaries, never the standard's text.
@@ -30,6 +33,8 @@ from graph.standard import Node, mappings, standard_nodes
 from graph.store import Store
 
 NAMESPACE = "https://w3id.org/aims-graph/oscal"
+# The file name documents that refer to the catalog expect it under, beside them (``aims export -f oscal``).
+CATALOG_HREF = "iso42001-catalog.json"
 _UUIDS = uuid.UUID("6f1f6c1e-3a3b-4c7e-9d59-5a0b8f9d4a21")
 NOTICE = (
     "Ids and titles identify the parts of ISO/IEC 42001:2023. Statements, evidence lists and guidance are "
@@ -37,12 +42,35 @@ NOTICE = (
 )
 
 
+# Free text is data in OSCAL: control characters go (XML 1.0, which OSCAL converts to, cannot carry them), and
+# so do bidirectional overrides (they make a justification read differently from what it says).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What CommonMark (and GitHub's tables and strikethrough) act on inside a line: escaped, it reads literally.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~])")
+
+
+def plain(value: str) -> str:
+    """``value`` as one line of data: no control or bidirectional-override characters, whitespace collapsed."""
+    return " ".join(_CONTROL_CHARACTERS.sub(" ", value).split())
+
+
+def markdown(value: str) -> str:
+    """``value`` as literal Markdown (``plain`` first): no emphasis, link, HTML, entity or heading survives."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain(value))
+
+
+def unmarkdown(value: str) -> str:
+    """What a field escaped by ``markdown`` reads as: the text itself (for tools and tests that want it back)."""
+    return re.sub(r"\\([\\`*_\[\]<>|#&!~])", r"\1", value)
+
+
 def oscal_id(node_id: str) -> str:
     """An OSCAL token for a node id (``A.6.2.8`` -> ``a.6.2.8``, ``6.1.2`` -> ``clause-6.1.2``)."""
     return node_id.lower() if node_id[0].isalpha() else f"clause-{node_id}"
 
 
-def _uuid(name: str) -> str:
+def stable_uuid(name: str) -> str:
+    """A name-based (v5) uuid: the same graph state gives the same uuids, so two exports can be diffed."""
     return str(uuid.uuid5(_UUIDS, name))
 
 
@@ -100,7 +128,7 @@ def catalog(store: Store, now: dt.datetime | None = None) -> Catalog:
     tops = sorted((n for n in nodes.values() if n.kind == "Clause"), key=_order)
     tops += sorted((n for n in nodes.values() if n.kind == "ControlObjective" and n.parent == "A"), key=_order)
     return Catalog(
-        uuid=_uuid("catalog"),
+        uuid=stable_uuid("catalog"),
         metadata=_metadata("ISO/IEC 42001:2023 - aims-graph catalog (our own summaries)", stamp),
         groups=[group(n) for n in tops],
     )
@@ -126,7 +154,7 @@ def _framework_token(name: str) -> str:
 
 def _map(framework: str, node_id: str, crosswalk: Crosswalk) -> Map:
     return Map(
-        uuid=_uuid(f"{framework}|{node_id}|{crosswalk.target_id}"),
+        uuid=stable_uuid(f"{framework}|{node_id}|{crosswalk.target_id}"),
         relationship="intersects-with",
         sources=[MappingItem(type="control", id_ref=oscal_id(node_id))],
         targets=[MappingItem(type="control", id_ref=_framework_token(crosswalk.target_id))],
@@ -144,8 +172,8 @@ def mapping_collection(store: Store, now: dt.datetime | None = None) -> MappingC
             by_framework[m.framework].append((node_id, m))
     collection = [
         Mapping(
-            uuid=_uuid(f"mapping|{framework}"),
-            source_resource=MappingResourceReference(type="catalog", href="iso42001-catalog.json"),
+            uuid=stable_uuid(f"mapping|{framework}"),
+            source_resource=MappingResourceReference(type="catalog", href=CATALOG_HREF),
             target_resource=MappingResourceReference(
                 type="catalog", href=f"urn:aims-graph:framework:{_framework_token(framework)}"
             ),
@@ -156,7 +184,7 @@ def mapping_collection(store: Store, now: dt.datetime | None = None) -> MappingC
     ]
     description = "Rows of public crosswalks (NIST, EU AI Act alignment, FINOS); each map names its source and licence."
     return MappingCollection(
-        uuid=_uuid("mapping-collection"),
+        uuid=stable_uuid("mapping-collection"),
         metadata=_metadata("ISO/IEC 42001:2023 crosswalks (aims-graph)", stamp),
         provenance=MappingProvenance(
             method="human",

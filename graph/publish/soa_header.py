@@ -9,10 +9,16 @@ The fingerprint hashes the document's own content (subject, organisation, scope,
 whole graph: hashing the graph reads every quad of the inventory and decisions (millions for 10,000
 systems, all of them over HTTP on a remote store), and a per-system SoA would change version whenever
 any other system got a decision.
+
+The approver and approval date come from the approval in force (``graph.compliance.approvals``), which
+names the fingerprint it approved. The header shows it as approved only while that fingerprint is this
+document's: an SoA changed since (a new decision, evidence that lapsed, a renamed scope) says plainly that
+the approved version differs and must be re-approved, so no copy of a changed SoA passes for an approved one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -21,8 +27,9 @@ from dataclasses import asdict, dataclass
 
 from pyoxigraph import NamedNode
 
+from graph.compliance import approvals
 from graph.compliance.decisions import system_iri
-from graph.compliance.soa import SoaRow
+from graph.compliance.soa import SoaRow, requirement_rows, soa_for_system, soa_rollup
 from graph.namespaces import DCTERMS, GRAPH_INVENTORY, ORGANISATION, RDFS, control_order
 from graph.store import Store, text
 
@@ -42,6 +49,7 @@ PREFIX rdfs: <{RDFS}>
 SELECT ?name WHERE {{ ?system rdfs:label ?name }} LIMIT 1"""
 
 ROLLUP = "organisation roll-up"
+NOT_APPROVED = "not yet approved"
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,9 @@ class SoaHeader:
         scope: the scope of the management system from the inventory ("" when not given).
         generated: the day the file was generated (ISO 8601).
         fingerprint: SHA-256 of what the document states (``document_fingerprint``), the date excluded.
+        approver: who approved the SoA of this subject last ("" when nobody has), whatever version it was.
+        approved_on: the day of that approval ("" when none).
+        approved_fingerprint: the fingerprint that approval approved ("" when none).
     """
 
     subject: str
@@ -61,21 +72,54 @@ class SoaHeader:
     scope: str
     generated: str
     fingerprint: str
+    approver: str = ""
+    approved_on: str = ""
+    approved_fingerprint: str = ""
 
     @property
     def title(self) -> str:
         """The document's title, naming its AI system or the roll-up."""
         return f"Statement of Applicability: {self.subject}"
 
+    @property
+    def approved(self) -> bool:
+        """Whether this very version is the one approved (an approval of other content does not count)."""
+        return bool(self.approver) and self.approved_fingerprint == self.fingerprint
+
+    @property
+    def approval(self) -> str:
+        """The approval status in words, first what an auditor must know: is *this* document approved?"""
+        if not self.approver:
+            return NOT_APPROVED
+        if self.approved:
+            return f"approved by {self.approver} on {self.approved_on} (this version)"
+        return (
+            f"NOT APPROVED: the approved version (sha256:{self.approved_fingerprint[:12]}..., approved by "
+            f"{self.approver} on {self.approved_on}) differs from this one; re-approve"
+        )
+
     def fields(self) -> list[tuple[str, str]]:
-        """(name, value) pairs, in the order every format shows them."""
+        """(name, value) pairs, in the order every format shows them.
+
+        ``approved by`` and ``approved on`` name the approver of *this* version, so they are blank when
+        the approval in force is of other content (``approval`` then says whose and when, and that it
+        differs); ``approved version`` is the fingerprint that approval approved, to compare.
+        """
         return [
             ("document", self.title),
             ("organisation", self.organisation),
             ("scope", self.scope),
             ("generated", self.generated),
             ("content fingerprint", f"sha256:{self.fingerprint}"),
+            ("approval", self.approval),
+            ("approved by", self.approver if self.approved else ""),
+            ("approved on", self.approved_on if self.approved else ""),
+            ("approved version", f"sha256:{self.approved_fingerprint}" if self.approved_fingerprint else ""),
         ]
+
+    def as_dict(self) -> dict[str, object]:
+        """The header for JSON: every field, the approval facts as recorded, and ``approved`` as a boolean."""
+        return {**asdict(self), "title": self.title, "approved": self.approved, "approval": self.approval}
 
 
 def document_fingerprint(subject: str, organisation: str, scope: str, rows: Sequence[SoaRow]) -> str:
@@ -86,8 +130,12 @@ def document_fingerprint(subject: str, organisation: str, scope: str, rows: Sequ
 
 
 def soa_header(store: Store, system: str | None, today: dt.date, rows: Sequence[SoaRow]) -> SoaHeader:
-    """The header of ``rows``, the SoA of ``system`` (name or alias; None for the roll-up) generated ``today``."""
-    subject = ROLLUP
+    """The header of ``rows``, the SoA of ``system`` (name or alias; None for the roll-up) generated ``today``.
+
+    The approval is the one in force for the subject, whatever version it approved: ``SoaHeader.approved``
+    compares its fingerprint with this document's.
+    """
+    subject, iri = ROLLUP, ORGANISATION
     if system is not None:
         iri = system_iri(store, system)
         if iri != ORGANISATION:
@@ -96,4 +144,74 @@ def soa_header(store: Store, system: str | None, today: dt.date, rows: Sequence[
     record = store.select(ORGANISATION_RECORD, bindings={"organisation": NamedNode(ORGANISATION)})
     name = text(record[0].get("name")) if record else ""
     scope = text(record[0].get("scope")) if record else ""
-    return SoaHeader(subject, name, scope, today.isoformat(), document_fingerprint(subject, name, scope, rows))
+    fingerprint = document_fingerprint(subject, name, scope, rows)
+    header = SoaHeader(subject, name, scope, today.isoformat(), fingerprint)
+    approval = approvals.current(store, iri)
+    if approval is None:
+        return header
+    return dataclasses.replace(
+        header,
+        approver=approval.approver,
+        approved_on=approval.approved_on,
+        approved_fingerprint=approval.fingerprint,
+    )
+
+
+@dataclass(frozen=True)
+class SoaDocument:
+    """An SoA as a file states it: its header and its rows."""
+
+    header: SoaHeader
+    rows: list[SoaRow]
+
+
+def soa_document(store: Store, system: str | None, today: dt.date) -> SoaDocument:
+    """The SoA ``aims soa`` shows for ``system`` (name or alias), with its header; the roll-up for None.
+
+    A name that means the organisation (``organisation``, ``org``) is the roll-up too, so what the header
+    calls "organisation roll-up", and what an approval of the organisation approves, is one document.
+    """
+    rollup = system is None or system_iri(store, system) == ORGANISATION
+    # The roll-up is the organisation's SoA pack: the clauses of 4-10 with their implementation, then Annex A.
+    rows = requirement_rows(store, today) + soa_rollup(store, today) if rollup else soa_for_system(store, system, today)
+    return SoaDocument(soa_header(store, None if rollup else system, today, rows), rows)
+
+
+def approve_soa(
+    store: Store,
+    system: str | None,
+    *,
+    approver: str,
+    today: dt.date,
+    approved_on: dt.date | None = None,
+    by: str | None = None,
+    via: str = "cli",
+    now: dt.datetime | None = None,
+) -> tuple[approvals.ApprovalResult, SoaDocument]:
+    """Approve the SoA of ``system`` (None: the roll-up) as it stands ``today``; the result and the document.
+
+    The fingerprint approved is the one of the document generated here, so what was approved is exactly
+    what ``aims soa`` shows now. Should a decision land between generating and recording, the approval
+    names the earlier version and the next SoA says it differs: the failure is "re-approve", never a
+    changed SoA shown as approved. Raises ``ApprovalError`` (nothing written) for an unknown approver or a
+    future date.
+    """
+    document = soa_document(store, system, today)
+    result = approvals.approve(
+        store,
+        system=system,
+        approver=approver,
+        fingerprint=document.header.fingerprint,
+        today=today,
+        approved_on=approved_on,
+        by=by,
+        via=via,
+        now=now,
+    )
+    header = dataclasses.replace(
+        document.header,
+        approver=result.approval.approver,
+        approved_on=result.approval.approved_on,
+        approved_fingerprint=result.approval.fingerprint,
+    )
+    return result, SoaDocument(header, document.rows)

@@ -7,8 +7,11 @@ Both are SPARQL files whose leading comments describe them:
 ``# param: NAME TYPE[|TYPE] [(optional)] description``
     a parameter, bound as a typed RDF term through the store, never pasted into the text. Types:
     ``text``, ``integer``, ``date``, ``iri``; ``control`` and ``risk_source`` (ids of the standard);
-    ``tier``, ``automation``, ``stage`` (values of the ontology's vocabularies); and the organisation's
-    kinds ``system``, ``model``, ``dataset``, ``supplier``, ``risk``, ``evidence``, ``person``.
+    ``tier``, ``automation``, ``stage`` (values of the ontology's vocabularies); the organisation's
+    kinds ``system``, ``model``, ``dataset``, ``supplier``, ``risk``, ``evidence``, ``person``, bound as
+    the thing's node; and ``system_name``, ``person_name`` ... (a kind and ``_name``): found the same way,
+    by name, alias or id in any case, but bound as the thing's name (``rdfs:label``), for queries that
+    match on it. ``graph.queries.resolve`` says how a value is found.
 ``# ask: ...``
     (question patterns) a way people ask it, with ``{NAME}`` where a parameter's value goes.
 ``# heading:``, ``# row:``, ``# one:``, ``# none:``
@@ -55,7 +58,9 @@ from graph.settings import DEFAULT_ONTOLOGY_DIR
 QUERIES_DIR = DEFAULT_ONTOLOGY_DIR / "queries"
 QUESTIONS_DIR = DEFAULT_ONTOLOGY_DIR / "questions"
 VALUE_TYPES = ("text", "integer", "date", "iri", "control", "risk_source", "tier", "automation", "stage")
-TYPES = frozenset(VALUE_TYPES) | frozenset(ENTITY_CLASSES)
+# ``system_name`` -> ``system``: one of the organisation's things, bound as its name rather than its node.
+NAME_TYPES = {f"{kind}_name": kind for kind in ENTITY_CLASSES}
+TYPES = frozenset(VALUE_TYPES) | frozenset(ENTITY_CLASSES) | frozenset(NAME_TYPES)
 TEMPLATES = ("heading", "row", "one", "none")
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+([\w|]+)\s*(\(optional\))?\s*(.*)$")
 _KEYS = "answers|ask|heading|row|one|none|source|cue|unless|also|lists|count|shown|fold"
@@ -84,6 +89,11 @@ class Parameter:
     def entity_kinds(self) -> tuple[str, ...]:
         """The organisation's kinds this parameter takes (empty for plain values)."""
         return tuple(t for t in self.types if t in ENTITY_CLASSES)
+
+    @property
+    def named_kinds(self) -> tuple[str, ...]:
+        """The organisation's kinds this parameter takes by name (``system_name`` -> ``system``)."""
+        return tuple(NAME_TYPES[t] for t in self.types if t in NAME_TYPES)
 
 
 @dataclass(frozen=True)

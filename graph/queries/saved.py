@@ -1,8 +1,10 @@
 """Running named queries by name with text parameters: ``aims query NAME --param name=value``.
 
 Values arrive as text and become typed RDF terms here: dates, integers, the ontology's vocabulary values,
-ids of the standard, and the organisation's things resolved by exact name, alias, title or id (any case).
-They are bound through the store, never pasted into the query.
+ids of the standard, and the organisation's things found as ``aims ask`` and ``aims decide`` find them
+(``graph.queries.resolve``: names and aliases in any case, an id however it is spelled; a value that names
+nothing is refused with the names that come close). They are bound through the store, never pasted into
+the query.
 """
 
 from __future__ import annotations
@@ -11,28 +13,15 @@ import datetime as dt
 
 from pyoxigraph import Literal, NamedNode
 
-from graph.namespaces import AIMS, DCTERMS, ENTITY_CLASSES, ISO, RDFS, SKOS, XSD
+from graph.namespaces import XSD
 from graph.queries.catalog import NamedQuery, Parameter, catalog
+from graph.queries.resolve import STANDARD_CLASSES, ResolveError, entity_iris, labels_of, standard_iri
 from graph.queries.running import run
-from graph.store import Bindings, Row, Store, Term, text
+from graph.store import Bindings, Row, Store, Term
 from graph.store.sparql_guard import refuse_outbound
 from graph.vocabulary import VocabularyError, vocabulary
 
 _VOCABULARY_OF = {"tier": "eu_ai_act_tiers", "automation": "automation_levels", "stage": "lifecycle_stages"}
-_STANDARD_CLASS = {"control": AIMS + "Control", "risk_source": AIMS + "RiskSource"}
-
-# Exact name, alias, title or id, ignoring case, among the nodes of the given classes.
-BY_NAME = f"""
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-PREFIX dcterms: <{DCTERMS}>
-SELECT DISTINCT ?node ?class WHERE {{
-  ?node a ?class .
-  {{ ?node rdfs:label ?name }} UNION {{ ?node skos:altLabel ?name }} UNION {{ ?node skos:notation ?name }}
-  UNION {{ ?node dcterms:title ?name }}
-  FILTER(LCASE(STR(?name)) = LCASE(STR(?wanted)))
-}}"""
-IS_A = "ASK { ?node a ?class }"
 
 
 class SavedQueryError(ValueError):
@@ -44,23 +33,25 @@ def saved_queries() -> dict[str, NamedQuery]:
     return {name: q for name, q in catalog().items() if not q.is_pattern}
 
 
-def term_for(store: Store, parameter: Parameter, raw: str) -> Term:
-    """The RDF term for a parameter given as text; ``SavedQueryError`` says what was expected."""
+def term_for(store: Store, parameter: Parameter, raw: str) -> Term | list[Term]:
+    """The RDF term(s) for a parameter given as text; ``SavedQueryError`` says what was expected.
+
+    A list when one name goes with several nodes of one thing (see ``graph.queries.resolve``): the query
+    runs for each.
+    """
     value = raw.strip()
     where = f"--param {parameter.name}"
-    kinds = parameter.entity_kinds
-    if kinds:
-        rows = store.select(
-            BY_NAME, bindings={"wanted": Literal(value), "class": [NamedNode(ENTITY_CLASSES[k]) for k in kinds]}
-        )
-        found = sorted({text(r["node"]) for r in rows})
-        if len(found) == 1:
-            return NamedNode(found[0])
-        what = " or ".join(kinds)
-        if not found:
-            raise SavedQueryError(f"{where}: no {what} called {value!r} in the graph")
-        raise SavedQueryError(f"{where}: {value!r} names {len(found)} things; use the exact name or id")
-    kind = parameter.types[0]
+    try:
+        if kinds := parameter.entity_kinds:
+            return _one_or_all([NamedNode(iri) for iri in entity_iris(store, kinds, value)])
+        if named := parameter.named_kinds:
+            iris = entity_iris(store, named, value, organisation=False)
+            return _one_or_all([Literal(label) for label in labels_of(store, iris)])
+        kind = parameter.types[0]
+        if kind in STANDARD_CLASSES:
+            return NamedNode(standard_iri(store, kind, value))
+    except ResolveError as exc:
+        raise SavedQueryError(f"{where}: {exc}") from exc
     try:
         if kind == "integer":
             return Literal(str(int(value)), datatype=NamedNode(XSD + "integer"))
@@ -73,12 +64,11 @@ def term_for(store: Store, parameter: Parameter, raw: str) -> Term:
             return NamedNode(concept.iri) if kind == "stage" else Literal(concept.notation)
     except (ValueError, VocabularyError) as exc:
         raise SavedQueryError(f"{where}: expected {kind}, got {value!r} ({exc})") from exc
-    if kind in _STANDARD_CLASS:
-        node = NamedNode(ISO + value.upper())
-        if not store.ask(IS_A, bindings={"node": node, "class": NamedNode(_STANDARD_CLASS[kind])}):
-            raise SavedQueryError(f"{where}: {value!r} is not a {kind.replace('_', ' ')} id of ISO/IEC 42001:2023")
-        return node
     return Literal(value)
+
+
+def _one_or_all(terms: list[Term]) -> Term | list[Term]:
+    return terms[0] if len(terms) == 1 else terms
 
 
 def run_saved_query(store: Store, name: str, params: dict[str, str]) -> tuple[NamedQuery, list[Row]]:

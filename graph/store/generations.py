@@ -2,9 +2,11 @@
 
 Every write path of the organisation's data bumps the counter of what it changed: ``reference`` (the
 standard, by ``aims load``), ``inventory`` (an import, or an evidence renewal, which changes the validity
-in force), ``decisions`` (a decision) or ``reminders`` (what reminders and digests sent, snoozes). A cached read names
-the concerns it depends on, so a decision does not throw away what only the inventory determines. The
-embedded store is opened by one process at a time, so an in-process counter sees every write.
+in force), ``decisions`` (a decision), ``reminders`` (what reminders and digests sent, snoozes),
+``implementation`` (an implementation record: status, owner, target date) or ``approvals`` (an SoA
+approved). A cached read names the concerns it depends on, so a decision does not throw away what only
+the inventory determines. The embedded store is opened by one process at a time, so an in-process counter
+sees every write.
 
 Decision writes and inventory imports both read, then write, the applicability matrix; they take turns
 through ``write_lock`` so neither overwrites the other's change.
@@ -20,8 +22,15 @@ from typing import Literal, TypeVar
 from graph.store.protocol import Store
 
 T = TypeVar("T")
-Concern = Literal["reference", "inventory", "decisions", "reminders"]
-ALL_CONCERNS: tuple[Concern, ...] = ("reference", "inventory", "decisions", "reminders")
+Concern = Literal["reference", "inventory", "decisions", "reminders", "implementation", "approvals"]
+ALL_CONCERNS: tuple[Concern, ...] = (
+    "reference",
+    "inventory",
+    "decisions",
+    "reminders",
+    "implementation",
+    "approvals",
+)
 
 _counters: weakref.WeakKeyDictionary[object, dict[Concern, int]] = weakref.WeakKeyDictionary()
 _caches: weakref.WeakKeyDictionary[object, dict[object, object]] = weakref.WeakKeyDictionary()

@@ -128,6 +128,26 @@ def test_decisions_what_why_who_when(kestrel: Assistant) -> None:
     assert none.text == "We have not recorded any decision from 2026-03-01 to 2026-03-31."
 
 
+def test_a_system_without_its_own_decision_is_answered_with_the_organisations(kestrel: Assistant) -> None:
+    # answers-dev-decisions.jsonl decides A.2.2 for the whole organisation only, A.7.4 for the CV model only.
+    inherited = kestrel.ask("What did we decide about A.2.2 for the support chatbot?")
+    assert inherited.query is not None and inherited.query.name == "decision-for-control"
+    assert inherited.text.startswith("Decision in force for A.2.2 on Support chatbot: applicable (best practice), ")
+    assert "inherited from the organisation-wide decision (Support chatbot has no decision of its own)" in (
+        inherited.text
+    )
+    assert "The policy covers every Kestrel business unit" in inherited.text
+    assert "decided for the whole organisation by U024BE7LH on 2026-07-14" in inherited.text
+    own = kestrel.ask("What did we decide about A.7.4 for the CV screening model?")
+    assert "Historic hiring data is the training set" in own.text and "inherited" not in own.text
+    assert "decided by U024BE7LH on 2026-07-14" in own.text
+    # Another system's decision is not the organisation's: nothing holds for the chatbot on A.10.3.
+    nothing = kestrel.ask("What did we decide about A.10.3 for the support chatbot?")
+    assert nothing.text == "We have not recorded a decision for A.10.3 on Support chatbot."
+    history = kestrel.ask("how did the decision on A.2.2 for the support chatbot change?")
+    assert "for the whole organisation" in history.text and "inherited by the system" in history.text
+
+
 def test_risks_and_controls_both_ways(kestrel: Assistant) -> None:
     controls = kestrel.ask("which controls treat R-004?")
     assert "A.10.3 Suppliers" in controls.text and {"A.10.3", "https://w3id.org/aims-graph/org/risks/r-004"} <= {

@@ -21,7 +21,15 @@ from graph.compliance.decisions import DecisionRequest, record
 from graph.compliance.gap import gap_analysis
 from graph.compliance.organisation import ai_systems, current_decision, decided_controls
 from graph.compliance.overview import overview
-from graph.compliance.soa import INHERITED, NO_DECISION, OWN_DECISION, soa_for_system, soa_rollup, tally
+from graph.compliance.soa import (
+    INHERITED,
+    NO_DECISION,
+    ORGANISATION_DECISION,
+    OWN_DECISION,
+    soa_for_system,
+    soa_rollup,
+    tally,
+)
 from graph.ingest.load import OntologyLayout
 from graph.publish.reports import soa_csv, soa_json, soa_markdown
 from graph.publish.soa_header import soa_header
@@ -191,3 +199,61 @@ def test_every_soa_format_shows_the_basis(store: Any) -> None:
     chatbot = soa_for_system(store, CHATBOT, TODAY)
     shown = soa_markdown(chatbot, header=soa_header(store, CHATBOT, TODAY, chatbot))
     assert f"| not applicable | {OWN_DECISION} |" in shown
+
+
+def _decision_rows(store: Any, control: str, system: str | None = None) -> list[dict[str, str]]:
+    params = {"control": control} | ({"system": system} if system else {})
+    _, rows = run_saved_query(store, "decision-for-control", params)
+    return [{k: text(v) for k, v in r.items()} for r in rows]
+
+
+def test_decision_question_gives_the_inherited_decision_and_prefers_the_systems_own(store: Any) -> None:
+    [inherited] = _decision_rows(store, "A.2.2", CHATBOT)
+    assert (inherited["scope"], inherited["verdict"], inherited["basis"]) == (CHATBOT, "applicable", INHERITED)
+    assert inherited["justification"] == POLICY and inherited["who"] == "U-LEAD" and inherited["when"] == "2026-07-01"
+    assert (
+        inherited["inherited"]
+        == f"inherited from the organisation-wide decision ({CHATBOT} has no decision of its own)"
+    )
+    assert inherited["decidedFor"] == "the whole organisation"
+    # Asked about the organisation, or about no system: its own decision, not an inherited one.
+    [organisation] = _decision_rows(store, "A.2.2", "the whole organisation")
+    assert (organisation["scope"], organisation["basis"], organisation["inherited"]) == (
+        "the whole organisation",
+        ORGANISATION_DECISION,
+        "",
+    )
+    assert [r["basis"] for r in _decision_rows(store, "A.2.2")] == [ORGANISATION_DECISION]
+    # Neither the system nor the organisation decided A.10.3: nothing, not another system's decision.
+    assert _decision_rows(store, "A.10.3", CHATBOT) == []
+    _override(store)
+    [own] = _decision_rows(store, "A.2.2", CHATBOT)
+    assert (own["verdict"], own["basis"], own["justification"], own["who"]) == (
+        "not applicable",
+        OWN_DECISION,
+        OVERRIDE,
+        "U-PRIYA",
+    )
+    assert own["inherited"] == "" and own["decidedFor"] == ""
+    [other] = _decision_rows(store, "A.2.2", "Fraud scoring model")
+    assert other["basis"] == INHERITED and other["justification"] == POLICY
+    listed = {r["scope"]: r["basis"] for r in _decision_rows(store, "A.2.2")}
+    assert listed == {"the whole organisation": ORGANISATION_DECISION, CHATBOT: OWN_DECISION}
+
+
+def test_decision_history_of_a_system_shows_the_organisation_decisions_it_inherits(store: Any) -> None:
+    _, rows = run_saved_query(store, "decision-history", {"control": "A.2.2", "system": CHATBOT})
+    [inherited] = [{k: text(v) for k, v in r.items()} for r in rows]
+    assert inherited["decidedFor"] == "the whole organisation" and inherited["justification"] == POLICY
+    assert "inherited by the system" in inherited["current"]
+    _override(store)
+    _, rows = run_saved_query(store, "decision-history", {"control": "A.2.2", "system": CHATBOT})
+    history = [{k: text(v) for k, v in r.items()} for r in rows]
+    assert [(r["when"], r["decidedFor"]) for r in history] == [
+        ("2026-07-01", "the whole organisation"),
+        ("2026-08-03", ""),
+    ]
+    assert "own decision overrides it" in history[0]["current"] and history[1]["current"] == " - in force"
+    # The organisation's own history is unchanged: its decisions only, in force.
+    _, rows = run_saved_query(store, "decision-history", {"control": "A.2.2"})
+    assert [(text(r["when"]), text(r["current"])) for r in rows] == [("2026-07-01", " - in force")]

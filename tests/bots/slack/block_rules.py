@@ -75,6 +75,8 @@ _MARKDOWN_BOLD = re.compile(r"\*\*[^*\n]+\*\*")
 _MARKDOWN_LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")
 _MARKDOWN_HEADING = re.compile(r"(?m)^#{1,6} \S")
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+# A datepicker's initial_date.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Ours, not Slack's: Slack users are never sent to the terminal.
 _TERMINAL_COMMAND = re.compile(r"`aims [a-z]")
 # What Slack reads inside <...>: links, user/channel mentions, broadcasts, user groups, dates.
@@ -272,6 +274,10 @@ def _element(element: Any, where: Path) -> Iterator[str]:
                 yield f"{key} over {TEXT_INPUT_LENGTH} [json-pointer:{where}/{key}]"
         if len(str(element.get("initial_value", ""))) > TEXT_INPUT_LENGTH:
             yield f"initial_value over {TEXT_INPUT_LENGTH} characters [json-pointer:{where}/initial_value]"
+    elif kind == "datepicker":
+        initial = element.get("initial_date")
+        if initial is not None and not _DATE.fullmatch(str(initial)):
+            yield f"initial_date must be YYYY-MM-DD [json-pointer:{where}/initial_date]"
     elif kind == "image":
         yield from _image(element, where)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from assistant.answer import Answer, Citation, QueryUsed, SuggestedAction
 from bots.slack.decision_flow import modal_errors, request_from
@@ -35,9 +36,10 @@ def test_answer_blocks_show_text_sources_and_buttons() -> None:
     section, context, actions = answer_blocks(answer)
     assert section["text"]["text"].startswith("*A.6.2.8 AI system recording of event logs* says _keep logs_.")
     assert "*A.6.2.8* AI system recording of event logs" in context["elements"][0]["text"]
-    evidence, record = actions["elements"]
+    evidence, record, implementation = actions["elements"]
     assert evidence["action_id"] == "show_evidence" and evidence["value"] == "A.6.2.8"
     assert json.loads(record["value"]) == {"control": "A.6.2.8", "system": "Support chatbot"}
+    assert implementation["action_id"] == "record_implementation" and implementation["value"] == record["value"]
 
 
 def test_long_answers_are_capped_to_a_section() -> None:
@@ -146,8 +148,11 @@ def test_soa_and_gap_summaries() -> None:
         "• A.2.2 AI policy: applicable",
         "• A.10.3 Suppliers: no decision",
     ]
-    gap = gap_summary([GapItem(1, "untreated risk", "R-002 Bias", 1, 15, "no treatment")])
-    assert gap.splitlines()[1] == "1. [untreated risk] R-002 Bias: no treatment"
+    item = GapItem(1, "untreated risk", "R-002 Bias", 1, 15, "no treatment", score=35, owner="Tomasz", due="2026-12-17")
+    gap = gap_summary([replace(item, next_step="choose a treatment")])
+    assert gap.splitlines()[1] == (
+        "1. [untreated risk] R-002 Bias: no treatment _(owner Tomasz, due 2026-12-17; next: choose a treatment)_"
+    )
 
 
 def test_long_lists_are_split_between_lines_and_never_past_slacks_limits() -> None:
@@ -176,3 +181,10 @@ def test_the_show_query_button_and_the_query_blocks() -> None:
     code = [b["text"]["text"] for b in blocks[1:]]
     assert all(c.startswith("```") and c.endswith("```") and len(c) <= 3000 for c in code)
     assert "".join(c.strip("`") for c in code) == query.sparql
+
+
+def test_soa_summary_says_where_the_work_stands() -> None:
+    planned = "planned, due 2027-01-31, owner Priya <Natarajan>"
+    row = SoaRow("A.6.2.8", "Event logs", "Bot", "applicable", "", "", "", "", (), (), implementation=planned)
+    line = soa_summary("Bot", [row], tally([row])).splitlines()[1]
+    assert line == "• A.6.2.8 Event logs: applicable; planned, due 2027-01-31, owner Priya &lt;Natarajan&gt;"

@@ -1,8 +1,9 @@
-"""``/aims``: ``ask``, ``decide``, ``soa``, ``gap`` and ``help``; anything else is a question.
+"""``/aims``: ``ask``, ``decide``, ``implement``, ``soa``, ``gap`` and ``help``; anything else is a question.
 
 Ack at once, answer after; every reply is ephemeral (only the person who typed the command sees it).
 ``soa`` and ``gap`` take an AI system by name or alias (any case, or as the assistant links names in a
 question); ``/aims soa`` alone is the organisation's roll-up, ``/aims gap`` alone the whole roadmap.
+``implement`` takes the requirement first (``A.6.2.8``, ``9.2.1``), then the AI system, as ``aims implement``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from slack_sdk import WebClient
 from assistant.ids import find_ids
 from bots.slack.answering import query_key
 from bots.slack.decision_flow import open_decision_modal
+from bots.slack.implementation_flow import open_implementation_modal
 from bots.slack.listeners.views.answer_builder import answer_blocks
 from bots.slack.listeners.views.report_builder import gap_blocks, soa_blocks
 from bots.slack.mrkdwn import Block, escape, fallback
@@ -25,13 +27,14 @@ from graph.compliance.gap import gap_analysis
 from graph.compliance.organisation import ai_systems
 from graph.compliance.soa import soa_for_system, soa_rollup, tally
 
-SUB_COMMANDS = ("ask", "decide", "soa", "gap", "help")
+SUB_COMMANDS = ("ask", "decide", "implement", "soa", "gap", "help")
 GAP_SHOWN = 10
 SYSTEMS_NAMED = 10
 # Escaped: Slack reads <question> as a link even inside backticks.
 USAGE = escape(
-    "*Usage:* `/aims <question>` · `/aims decide [control] [AI system]` · `/aims soa [AI system]` · "
-    "`/aims gap [AI system]` · `/aims help`\n"
+    "*Usage:* `/aims <question>` · `/aims decide [control] [AI system]` · "
+    "`/aims implement <control or clause> [AI system]` · `/aims soa [AI system]` · `/aims gap [AI system]` · "
+    "`/aims help`\n"
     "Example: `/aims do we need to keep logs of what the model did?`"
 )
 
@@ -88,6 +91,8 @@ def make_handler(services: SlackServices) -> Any:
                 channel=command.get("channel_id", ""),
                 private=True,
             )
+        elif verb == "implement":
+            _implement(services, client, command, respond, rest)
         elif verb in ("soa", "gap"):
             system = find_system(services, rest)
             if rest and system is None:
@@ -99,6 +104,33 @@ def make_handler(services: SlackServices) -> Any:
             respond(text=USAGE, response_type="ephemeral")
 
     return handle
+
+
+def _implement(
+    services: SlackServices, client: WebClient, command: dict[str, Any], respond: Respond, rest: str
+) -> None:
+    """``/aims implement A.6.2.8 [system]``: the implementation modal, or privately why it cannot open."""
+    requirement, _, named = rest.partition(" ")
+    if not requirement:
+        respond(text=USAGE, response_type="ephemeral")
+        return
+    if requirement[:1] in "aA":  # ids as the standard writes them: a.6.2.8 is A.6.2.8
+        requirement = "A" + requirement[1:]
+    system = find_system(services, named)
+    if named.strip() and system is None:
+        respond(text=unknown_system(services, named.strip()), response_type="ephemeral")
+        return
+    refused = open_implementation_modal(
+        client,
+        services,
+        trigger_id=command["trigger_id"],
+        user_id=command["user_id"],
+        requirement=requirement,
+        system=system,
+        channel=command.get("channel_id", ""),
+    )
+    if refused:
+        respond(text=refused, response_type="ephemeral")
 
 
 def _report(services: SlackServices, verb: str, system: str | None) -> tuple[str, list[Block]]:

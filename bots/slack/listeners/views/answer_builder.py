@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from assistant.answer import Answer, SuggestedAction
 from bots.slack.limits import BUTTON_VALUE, CONTEXT_TEXT, MESSAGE_BLOCKS, capped_blocks
+from bots.slack.listeners.views.implementation_modal_builder import BUTTON_ACTION as IMPLEMENTATION_ACTION
 from bots.slack.listeners.views.report_builder import page_value, system_value
 from bots.slack.mrkdwn import SECTION_LIMIT, Block, button, capped, convert, escape, mrkdwn_sections, sections
 from bots.slack.pages import PageMemory, paginate
@@ -88,7 +89,11 @@ def more_buttons(answer: Answer, *, cut: bool, query_key: str | None, more_key: 
 
 
 def decision_buttons(actions: Iterable[SuggestedAction]) -> list[Block]:
-    """*Show evidence* and *Record decision* buttons; several of a kind get their control in id and label."""
+    """*Show evidence* and *Record decision* buttons; several of a kind get their control in id and label.
+
+    A lone *Record decision* (an answer about one control) has *Implementation* beside it, for recording
+    how far that control's work has got.
+    """
     wanted = [a for a in dict.fromkeys(actions) if a.kind in {"record_decision", "show_evidence"} and a.control]
     counts = {kind: sum(a.kind == kind for a in wanted) for kind in ("record_decision", "show_evidence")}
     found: list[Block] = []
@@ -102,6 +107,8 @@ def decision_buttons(actions: Iterable[SuggestedAction]) -> list[Block]:
                 value = json.dumps({"control": control, "system": None})
             label = f"Record decision: {control}" if several else "Record decision"
             found.append(button(label, action_id, value, style="primary"))
+            if not several:  # one control answered: where its work stands is recorded from here too
+                found.append(button("Implementation", IMPLEMENTATION_ACTION, value))
         else:
             # The system travels with the control (a private reply has no thread to remember it), so the
             # evidence answer's Record decision opens on that system; bots.slack.actions.show_evidence reads both.

@@ -107,10 +107,10 @@ def decision_modal(
 
 
 def modal_values(state: dict[str, Any]) -> dict[str, str]:
-    """The submitted values of a decision modal, by block id."""
+    """The submitted values of a modal (decision or implementation), by block id: a choice, a date or text."""
     values: dict[str, str] = {}
     for block_id, actions in state.get("values", {}).items():
         element = actions.get("value", {})
         selected = element.get("selected_option") or {}
-        values[block_id] = selected.get("value") or element.get("value") or ""
+        values[block_id] = selected.get("value") or element.get("selected_date") or element.get("value") or ""
     return values

@@ -28,8 +28,13 @@ def soa_summary(system: str, rows: Sequence[SoaRow], counts: SoaTally) -> str:
     """
     summary = f"{counts.applicable} applicable, {counts.not_applicable} not applicable, {counts.undecided} open"
     lines = [f"*SoA for {escape(system)}*: {summary}"]
-    lines += [f"• {escape(r.control)} {escape(r.title)}: {r.verdict}{_inherited(r)}" for r in rows]
+    lines += [f"• {escape(r.control)} {escape(r.title)}: {r.verdict}{_inherited(r)}{_work(r)}" for r in rows]
     return _whole_lines(lines)
+
+
+def _work(row: SoaRow) -> str:
+    """Where the work on an applicable control stands (``; planned, due ..., owner ...``), when recorded."""
+    return f"; {escape(row.implementation)}" if row.implementation else ""
 
 
 def _inherited(row: SoaRow) -> str:
@@ -38,10 +43,15 @@ def _inherited(row: SoaRow) -> str:
 
 def gap_summary(items: Sequence[GapItem]) -> str:
     """The first lines of the roadmap, each with its reason, as mrkdwn."""
-    lines = ["*Top of the roadmap*"] + [
-        f"{g.priority}. [{escape(g.kind)}] {escape(g.subject)}: {escape(g.reason)}" for g in items
-    ]
+    lines = ["*Top of the roadmap*"] + [gap_entry(g) for g in items]
     return _whole_lines(lines)
+
+
+def gap_entry(g: GapItem) -> str:
+    """One roadmap line as mrkdwn: what and why, then who acts, by when and the next step."""
+    who = f"owner {escape(g.owner or 'unassigned')}, due {escape(g.due or 'not set')}"
+    what = f"{g.priority}. [{escape(g.kind)}] {escape(g.subject)}: {escape(g.reason)}"
+    return f"{what} _({who}; next: {escape(g.next_step)})_"
 
 
 def soa_blocks(system: str | None, rows: Sequence[SoaRow], counts: SoaTally) -> list[Block]:
@@ -61,7 +71,7 @@ def gap_blocks(system: str | None, items: Sequence[GapItem], total: int) -> list
     if not items:
         return mrkdwn_sections([f"{heading}: nothing is missing."])
     lines = [f"{heading}: the first {len(items)} of {total}" if total > len(items) else heading]
-    lines += [f"{g.priority}. [{escape(g.kind)}] {escape(g.subject)}: {escape(g.reason)}" for g in items]
+    lines += [gap_entry(g) for g in items]
     blocks = mrkdwn_sections(lines)
     if system and _fits(system):
         buttons = [button(f"Open controls of {system}", SHOW_OPEN, page_value(system, 0))]
