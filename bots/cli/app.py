@@ -6,7 +6,7 @@ Every expected failure becomes one line on stderr and a non-zero exit code, neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated, TypeVar
 
@@ -43,6 +43,14 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one error line and return the exit to raise."""
     err.print(Text.assemble(("error:", "bold red"), " ", literal(message)), highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def warn(warnings: Sequence[object], *, strict: bool) -> None:
+    """Print each consistency warning on stderr; with ``strict``, refuse (nothing is recorded) if there is any."""
+    for warning in warnings:
+        err.print(Text.assemble(("warning:", "bold yellow"), " ", literal(warning)), highlight=False, soft_wrap=True)
+    if strict and warnings:
+        raise fail(f"--strict: {len(warnings)} warning(s), nothing was recorded; drop --strict to record anyway")
 
 
 EXPECTED_ERRORS = (

@@ -11,10 +11,9 @@ import datetime as dt
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
-from bots.cli.app import app, err, fail, guarded, opened_store, out, report
-from bots.cli.output import literal, print_rows, say
+from bots.cli.app import app, guarded, opened_store, out, report, warn
+from bots.cli.output import print_rows, say
 from graph.compliance import implementation
 from graph.compliance.consistency import implementation_warnings
 from graph.compliance.decisions import DecisionError, system_iri
@@ -62,12 +61,7 @@ def implement(
         if errors := guarded(lambda: implementation.validate(store, request)):
             raise report(DecisionError(*errors))
         warnings = guarded(lambda: implementation_warnings(store, request, dt.date.today()))
-        for warning in warnings:
-            err.print(
-                Text.assemble(("warning:", "bold yellow"), " ", literal(warning)), highlight=False, soft_wrap=True
-            )
-        if strict and warnings:
-            raise fail(f"--strict: {len(warnings)} warning(s), nothing was recorded; drop --strict to record anyway")
+        warn(warnings, strict=strict)
         written = guarded(lambda: implementation.record(store, request))
     revised = f"; revises {written.revises}" if written.revises else ""
     say(out, f"recorded: {written.requirement} for {system or 'the organisation'} -> {written.summary()}{revised}")

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
-from bots.cli.app import app, err, fail, guarded, opened_store, out, report
+from bots.cli.app import app, fail, guarded, opened_store, out, report, warn
 from bots.cli.output import cell_text as _cell
-from bots.cli.output import literal, plain, print_rows, say, visible
+from bots.cli.output import plain, print_rows, say, visible
 from graph.compliance import decisions
 from graph.compliance.approvals import ApprovalError
 from graph.compliance.consistency import warnings_for
@@ -116,12 +115,7 @@ def decide(
         if errors := guarded(lambda: decisions.validate(store, request)):
             raise report(decisions.DecisionError(*errors))
         warnings = guarded(lambda: warnings_for(store, request))
-        for warning in warnings:
-            err.print(
-                Text.assemble(("warning:", "bold yellow"), " ", literal(warning)), highlight=False, soft_wrap=True
-            )
-        if strict and warnings:
-            raise fail(f"--strict: {len(warnings)} warning(s), nothing was recorded; drop --strict to record anyway")
+        warn(warnings, strict=strict)
         result = guarded(lambda: decisions.record(store, request))
     d = result.decision
     state = "recorded" if result.created else "already recorded (same key)"

@@ -8,8 +8,9 @@ ephemeral reply, a DM) is answered privately.
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import Respond
@@ -66,6 +67,44 @@ def thread_of(body: dict[str, Any]) -> tuple[str, str]:
     channel = (body.get("channel") or {}).get("id", "") or (body.get("container") or {}).get("channel_id", "")
     message = body.get("message") or {}
     return channel, message.get("thread_ts") or message.get("ts") or ""
+
+
+@dataclass(frozen=True)
+class ButtonContext:
+    """What a *Record ...* button on an answer opens its modal for, and where it was pressed.
+
+    ``control`` and ``system`` come from the button's value (the system falling back to the thread's
+    conversation); the permalink is the message's, empty for a private reply.
+    """
+
+    control: str
+    system: str | None
+    channel: str
+    thread_ts: str
+    permalink: str
+    private: bool
+
+
+def button_context(services: SlackServices, client: WebClient, body: dict[str, Any], value: str) -> ButtonContext:
+    """The context of a button pressed on an answer; a value that is not a JSON object names nothing."""
+    try:
+        wanted = json.loads(value or "{}")
+    except ValueError:
+        wanted = {}
+    wanted = wanted if isinstance(wanted, dict) else {}
+    channel, thread_ts = thread_of(body)
+    private = pressed_privately(body)
+    message_ts = (body.get("message") or {}).get("ts", "")
+    system = wanted.get("system")
+    if system is None and channel and thread_ts and not private:
+        system = services.conversation(channel, thread_ts).system
+    permalink = ""
+    if channel and message_ts and not private:
+        permalink = client.chat_getPermalink(channel=channel, message_ts=message_ts).get("permalink", "")
+    control = wanted.get("control")
+    return ButtonContext(
+        str(control) if control else "", str(system) if system else None, channel, thread_ts, permalink, private
+    )
 
 
 def reply_to_button(

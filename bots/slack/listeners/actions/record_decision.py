@@ -6,13 +6,12 @@ an ephemeral reply, what follows is shown to the user alone.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bots.slack.answering import pressed_privately, thread_of
+from bots.slack.answering import button_context
 from bots.slack.decision_flow import open_decision_modal
 from bots.slack.services import SlackServices
 
@@ -22,27 +21,18 @@ def make_handler(services: SlackServices) -> Any:
 
     def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        wanted = json.loads(action.get("value") or "{}")
-        channel, thread_ts = thread_of(body)
-        private = pressed_privately(body)
-        message_ts = (body.get("message") or {}).get("ts", "")
-        system = wanted.get("system")
-        if system is None and channel and thread_ts and not private:
-            system = services.conversation(channel, thread_ts).system
-        permalink = ""
-        if channel and message_ts and not private:
-            permalink = client.chat_getPermalink(channel=channel, message_ts=message_ts).get("permalink", "")
+        pressed = button_context(services, client, body, action.get("value") or "")
         open_decision_modal(
             client,
             services,
             trigger_id=body["trigger_id"],
             user_id=body["user"]["id"],
-            control=wanted.get("control"),
-            system=system,
-            channel=channel,
-            thread_ts=thread_ts,
-            permalink=permalink,
-            private=private,
+            control=pressed.control,
+            system=pressed.system,
+            channel=pressed.channel,
+            thread_ts=pressed.thread_ts,
+            permalink=pressed.permalink,
+            private=pressed.private,
         )
 
     return handle
