@@ -76,7 +76,8 @@ class Answer:
     Args:
         text: the reply in Markdown.
         citations: every node the text relies on, main node first.
-        intent: explain, evidence, applicability, mapping, status, out_of_scope, help, unknown_id or unsure.
+        intent: explain, evidence, applicability, mapping, status, implementation, out_of_scope, help,
+            unknown_id or unsure.
         confidence: 0..1; below the threshold the text says it is not sure and lists candidates.
         actions: suggested next steps.
         unknown_ids: ids the user wrote that the standard does not have; the text may echo only these.

@@ -30,7 +30,8 @@ def heading(node: Node) -> str:
     return f"**{node.id} {node.title}** ({vocabulary().kind_label(node.kind)})"
 
 
-def _decision_actions(node: Node, system: SystemRef | None) -> tuple[SuggestedAction, ...]:
+def decision_actions(node: Node, system: SystemRef | None) -> tuple[SuggestedAction, ...]:
+    """The buttons under an answer about a node: show its evidence and, for a control, record a decision."""
     actions = [SuggestedAction("show_evidence", f"Show evidence for {node.id}", node.id)]
     if node.kind == "Control":
         target = system.name if system else "the organisation"
@@ -52,7 +53,7 @@ def explain(node: Node, parent: Node | None, related: Sequence[Node], confidence
         lines += ["", "Related: " + ", ".join(f"{r.id} {r.title}" for r in related) + "."]
         citations += [cite(r) for r in related]
     return Answer(
-        "\n".join(lines), tuple(citations), "explain", confidence, _decision_actions(node, None), focus=(node.id,)
+        "\n".join(lines), tuple(citations), "explain", confidence, decision_actions(node, None), focus=(node.id,)
     )
 
 
@@ -72,7 +73,7 @@ def evidence(node: Node, recorded: Sequence[EvidenceRecord], today: str, confide
     else:
         lines += ["", "No evidence has been recorded for it in the graph yet."]
     return Answer(
-        "\n".join(lines), (cite(node),), "evidence", confidence, _decision_actions(node, None), focus=(node.id,)
+        "\n".join(lines), (cite(node),), "evidence", confidence, decision_actions(node, None), focus=(node.id,)
     )
 
 
@@ -80,32 +81,38 @@ def applicability(
     node: Node, system: SystemRef, decision: DecisionRecord | None, suggested: Sequence[Suggestion], confidence: float
 ) -> Answer:
     """The recorded decision for a control on a system, or a clearly marked rule-based suggestion."""
-    lines = [heading(node), "", node.summary, ""]
-    if decision is not None:
-        source = "Inherited from the organisation-wide decision: " if decision.inherited else ""
-        lines.append(
-            f"**Recorded decision for {system.name}: {decision.verdict}.** {source}{decision.justification} "
-            f"(decided by {decision.decided_by} on {decision.decided_at[:10]})"
-        )
-    else:
-        lines.append(f"No decision has been recorded for {node.id} on {system.name}.")
-        if suggested:
-            reasons = "; ".join(f"{s.reason} [rule {s.rule}]" for s in suggested)
-            lines.append(f"*Suggestion, not a decision:* it probably applies, because {reasons}.")
-        else:
-            lines.append(
-                "*Suggestion, not a decision:* none of our rules link it to this system's recorded facts; "
-                "a compliance lead should still decide and justify it."
-            )
+    lines = [heading(node), "", node.summary, "", *decision_lines(node, system, decision, suggested)]
     return Answer(
         "\n".join(lines),
         (cite(node),),
         "applicability",
         confidence,
-        _decision_actions(node, system),
+        decision_actions(node, system),
         system=system.name,
         focus=(node.id,),
     )
+
+
+def decision_lines(
+    node: Node, system: SystemRef, decision: DecisionRecord | None, suggested: Sequence[Suggestion]
+) -> list[str]:
+    """Where a control stands for a system: the recorded decision, else a suggestion marked as one."""
+    if decision is not None:
+        source = "Inherited from the organisation-wide decision: " if decision.inherited else ""
+        return [
+            f"**Recorded decision for {system.name}: {decision.verdict}.** {source}{decision.justification} "
+            f"(decided by {decision.decided_by} on {decision.decided_at[:10]})"
+        ]
+    lines = [f"No decision has been recorded for {node.id} on {system.name}."]
+    if suggested:
+        reasons = "; ".join(f"{s.reason} [rule {s.rule}]" for s in suggested)
+        lines.append(f"*Suggestion, not a decision:* it probably applies, because {reasons}.")
+    else:
+        lines.append(
+            "*Suggestion, not a decision:* none of our rules link it to this system's recorded facts; "
+            "a compliance lead should still decide and justify it."
+        )
+    return lines
 
 
 def _decided_by(decision: DecisionRecord) -> str:
@@ -149,7 +156,7 @@ def needs_system(node: Node, systems: Sequence[SystemRef], confidence: float) ->
             "import it with `aims load --inventory FILE`."
         )
     text = "\n".join([heading(node), "", node.summary, "", ask])
-    return Answer(text, (cite(node),), "applicability", confidence, _decision_actions(node, None), focus=(node.id,))
+    return Answer(text, (cite(node),), "applicability", confidence, decision_actions(node, None), focus=(node.id,))
 
 
 def mapping(node: Node, found: Sequence[CrosswalkMapping], frameworks: Sequence[str], confidence: float) -> Answer:
@@ -229,7 +236,8 @@ def out_of_scope() -> Answer:
     text = (
         "I can only answer questions about ISO/IEC 42001 and our AI management system: what a clause or "
         "control expects, what evidence it needs, whether it applies to one of our AI systems, how it maps "
-        "to the EU AI Act or NIST AI RMF, and which decisions are still open. I don't know the answer to this one."
+        "to the EU AI Act or NIST AI RMF, how to put a control into practice, and which decisions are still open. "
+        "I don't know the answer to this one."
     )
     return Answer(text, (), "out_of_scope", 0.0, ())
 
@@ -242,6 +250,7 @@ def help_text() -> Answer:
         "- *What evidence do we need for 9.2?*\n"
         "- *Does A.7.4 apply to the support chatbot?*\n"
         "- *What does A.5.2 map to in the EU AI Act?*\n"
+        "- *How do we implement A.6.2.8?*\n"
         "- *Which controls have no decision yet for the HR screener?*"
     )
     return Answer(text, (), "help", 1.0, ())

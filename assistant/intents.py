@@ -18,8 +18,19 @@ class Intent(StrEnum):
     APPLICABILITY = "applicability"
     MAPPING = "mapping"
     STATUS = "status"
+    IMPLEMENTATION = "implementation"
     HELP = "help"
     OUT_OF_SCOPE = "out_of_scope"
+
+
+class Aspect(StrEnum):
+    """The part of a control's implementation guidance a question asks for; the answer leads with it."""
+
+    STEPS = "steps"
+    OWNER = "owner"
+    ARTEFACTS = "artefacts"
+    PITFALLS = "pitfalls"
+    PROPORTIONATE = "proportionate"
 
 
 FRAMEWORKS: dict[str, re.Pattern[str]] = {
@@ -55,6 +66,65 @@ _RULES: list[tuple[Intent, re.Pattern[str]]] = [
         re.compile(
             r"(?i)\bappl(y|ies|icable|icability)\s+(to|for)\b|\bapplicable\b|\brelevant\s+(to|for)\b|\bin\s+scope\s+for\b|"
             r"\bdoes\s+(it|this|that|[a-z0-9.]+)\s+apply\b|\bneed\s+to\s+comply\b"
+        ),
+    ),
+]
+
+# Cues that a question asks how to put a control into practice, by the aspect it leads with; the first
+# aspect that matches wins. Narrow on purpose: "how do we verify a model?" asks what the standard expects
+# (an explanation), so a bare "how do we ..." is no cue; "implemented" (past) asks about our own status, and
+# "our implementation partner" is no request for guidance.
+_ROLE_WORDS = r"(owns?|owner|responsible|accountable|in charge|leads?|runs?|handles?|looks? after|takes? care)"
+_ASPECTS: list[tuple[Aspect, re.Pattern[str]]] = [
+    (
+        Aspect.PITFALLS,
+        re.compile(
+            r"(?i)\bpitfalls?\b|\bgotchas?\b|\banti-?patterns?\b|\bwatch out for\b|\bwhat to avoid\b"
+            r"|\b(common|typical|usual|frequent|classic|biggest)\s+(mistakes?|errors?|problems|traps?)\b"
+            r"|\bmistakes?\s+(to avoid|(people|teams|organi[sz]ations|companies|firms) (often )?make|with\b"
+            r"|when (implementing|doing|setting up|applying|meeting))"
+            r"|\bwhat (usually |often |typically )?goes wrong (with|when|in)\b|\b(usually|often|typically) goes wrong\b"
+            r"|\b(teams|people|organi[sz]ations|companies|firms) (often |usually )?get (it|this|that) wrong\b"
+        ),
+    ),
+    (
+        Aspect.OWNER,
+        re.compile(
+            rf"(?i)\b(usual|typical|natural|normal|default)\s+owners?\b"
+            rf"|\b(who|which (teams?|roles?|functions?|departments?|people|person))\b[^?!]{{0,30}}"
+            rf"\b(usually|typically|normally|generally|commonly|ordinarily|tends? to)\b[^?!]{{0,20}}\b{_ROLE_WORDS}"
+            rf"|\bwho\s+(should|would|ought to|needs? to)\s+"
+            rf"(own|be (responsible|accountable|in charge)|lead|run|handle)\b"
+            rf"|\bwho\s+(owns|is (responsible|accountable|in charge)( for| of)?|looks after|runs)\s+"
+            rf"(A\s?\.?\d|(the|this|that)\s+([\w-]+\s+)?control\b)"
+        ),
+    ),
+    (
+        Aspect.PROPORTIONATE,
+        re.compile(
+            r"(?i)\bsmall(er)?\s+(organi[sz]ations?|companies|company|firms?|teams?|business(es)?|shops?|orgs?|start-?ups?)\b"
+            r"|\bstart-?ups?\b|\bsmes?\b|\bproportionate(ly)?\b|\blightweight\b|\bminimum viable\b"
+            r"|\bon a (small|tight|limited|shoestring) budget\b|\bwithout a (big|large|whole|dedicated|huge)\b"
+        ),
+    ),
+    (
+        Aspect.ARTEFACTS,
+        re.compile(
+            r"(?i)\bdeliverables?\b|\bleaves? behind\b"
+            r"|\bwhat (records?|documents?|outputs?) (does|do|will|should) [^?!]{0,40}\b(produce|create|leave)\b"
+        ),
+    ),
+    (
+        Aspect.STEPS,
+        re.compile(
+            r"(?i)\bimplement(s|ing)?\b|\bimplementation\s+(of|for|guidance|steps?|approach|advice|tips|help|checklist)\b"
+            r"|\boperationali[sz](e|ing)\b"
+            r"|\b(put|putting|turn|turning)\b[^?!]{0,40}\b(into (practice|place|action|effect|operation)|in place)\b"
+            r"|\b(in|into) practice\b|\bsteps?\b|\bstep-by-step\b|\bchecklist\b|\bplaybook\b|\bhow-to\b"
+            r"|\bget(ting)? started\b|\bwhere (do|should|can) (we|i) (start|begin)\b"
+            r"|\bhow\s+(do|can|should|would|could|might|to)\s+(we|i|you|one|teams?|an? \w+|our \w+)?\s*(go about|start"
+            r"|begin|tackle|meet|satisfy|fulfil+|comply with|roll out|set up)\b"
+            r"|\bguidance\s+(for|on|about)\s+(A\s?\.?\d|(the|this|that)\s+control\b|it\b)"
         ),
     ),
 ]
@@ -205,16 +275,28 @@ class ParsedQuestion:
     advice: bool = False
     subject: str | None = None
     listing: bool = False
+    aspect: Aspect | None = None
 
 
 def classify(text: str) -> Intent:
-    """The intent of ``text`` by the first rule that matches; plain questions are explanations."""
+    """The intent of ``text`` by the first rule that matches; plain questions are explanations.
+
+    Asking how to put a control into practice comes after the other rules: "what evidence do we need when
+    implementing A.6.2.8?" is about evidence, and "does A.7.4 apply to a small company?" about applicability.
+    """
     if _HELP.match(text):
         return Intent.HELP
     for intent, pattern in _RULES:
         if pattern.search(text):
             return intent
+    if aspect_of(text) is not None:
+        return Intent.IMPLEMENTATION
     return Intent.EXPLAIN
+
+
+def aspect_of(text: str) -> Aspect | None:
+    """Which part of a control's implementation guidance ``text`` asks for, if it asks for guidance at all."""
+    return next((aspect for aspect, pattern in _ASPECTS if pattern.search(text)), None)
 
 
 def frameworks_in(text: str) -> tuple[str, ...]:
@@ -225,8 +307,9 @@ def frameworks_in(text: str) -> tuple[str, ...]:
 def parse(text: str) -> ParsedQuestion:
     """Intent, frameworks and follow-up cues of a question (its names already replaced by their kinds)."""
     content = [w for w in _WORD.findall(text) if w.lower() not in _FUNCTION_WORDS]
+    intent = classify(text)
     return ParsedQuestion(
-        intent=classify(text),
+        intent=intent,
         frameworks=frameworks_in(text),
         anaphoric=bool(_ANAPHORA.search(text)),
         plural=bool(_PLURAL.search(text)),
@@ -234,4 +317,5 @@ def parse(text: str) -> ParsedQuestion:
         advice=bool(_ADVICE.search(text)),
         subject=subject_kind(text),
         listing=bool(_LISTING.search(text)),
+        aspect=aspect_of(text) if intent is Intent.IMPLEMENTATION else None,
     )

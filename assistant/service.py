@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant import compose
+from assistant import compose, guidance_compose
 from assistant.answer import Answer, ensure_grounded
 from assistant.conversation import Conversation
 from assistant.documents import CONTAINER_KINDS, NodeDocument, documents_for
@@ -51,7 +51,7 @@ CONTROL_CONFIDENCE = 0.45
 RISK_BY_MEANING = 0.45
 # Where a question starts describing a risk: "the risk that ...", "the risk of ...", "against ...".
 DESCRIBED_RISK = re.compile(r"(?i)\b(risks?|chance|danger|threat)\s+(that|of|where|when|from)\b|\bagainst\b")
-_FOLLOW_UP_INTENTS = frozenset({Intent.EVIDENCE, Intent.APPLICABILITY, Intent.MAPPING})
+_FOLLOW_UP_INTENTS = frozenset({Intent.EVIDENCE, Intent.APPLICABILITY, Intent.MAPPING, Intent.IMPLEMENTATION})
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -190,10 +190,12 @@ class Assistant:
             return compose.unknown_ids(unknown, suggestions)
         system = self._system(links, system_name, conversation)
         # "Does A.7.4 apply to the chatbot?" and "what does A.5.2 map to?" are the standard's questions
-        # (the applicability answer shows the recorded decision too); everything else may be ours.
+        # (the applicability answer shows the recorded decision too), and so is "how do we implement
+        # A.6.2.8?"; everything else may be ours.
         applicability = parsed.intent is Intent.APPLICABILITY and system is not None
         mapping = parsed.intent is Intent.MAPPING and any(m.known for m in ids)
-        if not applicability and not mapping:
+        guidance = parsed.intent is Intent.IMPLEMENTATION and any(m.known for m in ids)
+        if not applicability and not mapping and not guidance:
             answer = self._about_organisation(text, ids, links, parsed, conversation)
             if answer is not None:
                 return answer
@@ -302,7 +304,7 @@ class Assistant:
         if confidence < CONFIDENCE_THRESHOLD:
             return compose.unsure([self.nodes[h.node_id] for h in hits[:3]], confidence)
         node = compose.primary([self.nodes[t] for t in targets])
-        return self._compose(node, parsed, system, confidence)
+        return self._compose(node, parsed, system, confidence, named=any(m.id == node.id for m in mentions))
 
     def _targets(
         self, text: str, parsed: ParsedQuestion, mentions: list[IdMention], conversation: Conversation | None
@@ -332,12 +334,17 @@ class Assistant:
         """The first systems by name, for an answer that asks which one is meant."""
         return [system_ref(e) for e in self.entities.by_kind("system")[: compose.MAX_LISTED]]
 
-    def _compose(self, node: Node, parsed: ParsedQuestion, system: SystemRef | None, confidence: float) -> Answer:
+    def _compose(
+        self, node: Node, parsed: ParsedQuestion, system: SystemRef | None, confidence: float, *, named: bool = False
+    ) -> Answer:
+        """The answer about ``node`` for what was asked; ``named`` when the question wrote its id."""
         if parsed.intent is Intent.EVIDENCE:
             recorded = organisation.recorded_evidence(self.store, node.id)
             return compose.evidence(node, recorded, self.today().isoformat(), confidence)
         if parsed.intent is Intent.MAPPING:
             return compose.mapping(node, self.mappings.get(node.id, []), parsed.frameworks, confidence)
+        if parsed.intent is Intent.IMPLEMENTATION and node.kind == "Control":
+            return self._implementation(node, parsed, system, confidence)
         if parsed.intent is Intent.APPLICABILITY or (system is not None and node.kind == "Control"):
             if system is None:
                 return compose.needs_system(node, self._some_systems(), confidence)
@@ -345,13 +352,35 @@ class Assistant:
             fired = [s for s in rules.suggestions(self.store, system.iri) if s.control == node.id]
             return compose.applicability(node, system, decision, fired, confidence)
         parent = self.nodes.get(node.parent or "")
-        related = [self.nodes[r] for r in node.related if r in self.nodes and self.nodes[r].kind not in CONTAINER_KINDS]
+        related = self._related(node)
         answer = compose.explain(node, parent, related[:4], confidence)
+        if parsed.intent is Intent.IMPLEMENTATION and named:
+            # Asked by id how to implement a clause or an objective: say guidance is kept per control.
+            members = [n for n in self.controls if n.id.startswith(node.id + ".")]
+            answer = guidance_compose.guidance_is_per_control(answer, node, members)
         if system is None:
             return answer
         controls = [n for n in related if n.kind == "Control"][:3]
         decisions = [(n, organisation.current_decision(self.store, n.id, system.iri)) for n in controls]
         return compose.with_system_context(answer, system, decisions)
+
+    def _implementation(
+        self, node: Node, parsed: ParsedQuestion, system: SystemRef | None, confidence: float
+    ) -> Answer:
+        """How a control is put into practice, read from the graph when asked (and where it stands for a system)."""
+        guidance = standard.guidance_for(self.store, node)
+        parent = self.nodes.get(node.parent or "")
+        related = self._related(node)
+        standing = None
+        if system is not None:
+            decision = organisation.current_decision(self.store, node.id, system.iri)
+            fired = tuple(s for s in rules.suggestions(self.store, system.iri) if s.control == node.id)
+            standing = guidance_compose.SystemStanding(system, decision, fired)
+        return guidance_compose.implementation(node, parent, related[:4], guidance, parsed.aspect, confidence, standing)
+
+    def _related(self, node: Node) -> list[Node]:
+        """The nodes ``node`` is related to that an answer can name: clauses and controls, not groups."""
+        return [self.nodes[r] for r in node.related if r in self.nodes and self.nodes[r].kind not in CONTAINER_KINDS]
 
     def _status(self, system: SystemRef) -> Answer:
         decided = organisation.decided_controls(self.store, system.iri)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Triple
 
-from graph.ingest.rdf_files import read_triples
+from graph.ingest.rdf_files import read_triples, with_stable_blank_nodes
 from graph.ingest.reference import check_against_reference, read_reference
 from graph.ingest.shacl import Violation, shacl_violations
 from graph.namespaces import AIMS, GRAPH_CROSSWALKS, GRAPH_STANDARD, GRAPH_VOCABULARY
@@ -85,10 +85,15 @@ def with_symmetric_relations(triples: list[Triple]) -> list[Triple]:
     return triples + sorted({t for t in extra if t not in present}, key=str)
 
 
+def _read(path: Path) -> list[Triple]:
+    """One reference file, its blank nodes (the RDF lists of implementation steps) named the same on every read."""
+    return with_stable_blank_nodes(read_triples(path), path.name)
+
+
 def _read_all(paths: list[Path]) -> list[Triple]:
     triples: list[Triple] = []
     for path in paths:
-        triples.extend(read_triples(path))
+        triples.extend(_read(path))
     return list(dict.fromkeys(triples))
 
 
@@ -97,7 +102,7 @@ def read_reference_graphs(
 ) -> dict[str, list[Triple]]:
     """Parse and check the vocabulary, standard and crosswalks; raise on the first bad file or violation."""
     step("parsing vocabulary")
-    vocabulary = read_triples(layout.vocabulary)
+    vocabulary = _read(layout.vocabulary)
     step("parsing the standard")
     standard = with_symmetric_relations(_read_all(layout.standard_files()))
     step("parsing crosswalks")
@@ -130,7 +135,7 @@ def validate_file(path: Path, layout: OntologyLayout) -> list[Violation]:
     parent objective, a decision's control) resolve; a node the file describes is judged only on what the
     file says about it.
     """
-    triples = read_triples(path)
+    triples = _read(path)
     graphs = {
         GRAPH_STANDARD: with_symmetric_relations(_read_all(layout.standard_files())),
         GRAPH_CROSSWALKS: _read_all(layout.crosswalk_files()),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph
-from pyoxigraph import RdfFormat, Triple
+from pyoxigraph import BlankNode, RdfFormat, Triple
 
 
 class RdfFileError(Exception):
@@ -35,3 +36,28 @@ def read_triples(path: Path) -> list[Triple]:
     except (OSError, ValueError) as exc:
         raise RdfFileError(f"{path}: cannot read: {exc}") from exc
     return [q.triple for q in quads]
+
+
+def with_stable_blank_nodes(triples: list[Triple], scope: str) -> list[Triple]:
+    """``triples`` with each blank node renamed ``{scope}.{n}``, numbered in the order the triples meet them.
+
+    A parser names blank nodes afresh on every read, so an RDF list (the implementation steps of a control)
+    would come back under new names from each load: loading twice would not give the same quads, and the
+    standard's content fingerprint, which says whether the search index is stale, would change although
+    nothing did. A file parses in the same order every time, so these names are the same on every read of
+    the same file; ``scope`` (the file's name) keeps two files' blank nodes apart.
+    """
+    prefix = re.sub(r"[^A-Za-z0-9_.-]", "-", scope)
+    names: dict[BlankNode, BlankNode] = {}
+
+    def stable(node: BlankNode) -> BlankNode:
+        if node not in names:
+            names[node] = BlankNode(f"{prefix}.{len(names) + 1}")
+        return names[node]
+
+    renamed = []
+    for t in triples:
+        subject = stable(t.subject) if isinstance(t.subject, BlankNode) else t.subject
+        value = stable(t.object) if isinstance(t.object, BlankNode) else t.object
+        renamed.append(Triple(subject, t.predicate, value))
+    return renamed

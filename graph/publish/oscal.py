@@ -5,7 +5,8 @@ points at this catalog by ``CATALOG_HREF``.
 
 Built with compliance-trestle's OSCAL models, so a document that breaks the OSCAL schema (a bad token,
 an empty list, a missing field) fails while it is being built, not in the tool that reads it. The
-catalog carries our summaries, never the standard's text.
+catalog carries our summaries and our implementation guidance (a ``guidance`` part per Annex A control, our
+analogue of the standard's Annex B), never the standard's text.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from trestle.oscal.mapping import (
     MappingResourceReference,
 )
 
+from graph.standard import Guidance, Node, all_guidance, mappings, standard_nodes
 from graph.standard import Mapping as Crosswalk
-from graph.standard import Node, mappings, standard_nodes
 from graph.store import Store
 
 NAMESPACE = "https://w3id.org/aims-graph/oscal"
@@ -84,16 +85,69 @@ def _metadata(title: str, now: dt.datetime) -> Metadata:
     )
 
 
-def _control(node: Node, children: dict[str, list[Node]]) -> Control:
+GUIDANCE_PROSE = (
+    "How this control is usually put into practice, written by the aims-graph project as its own analogue of "
+    "the standard's Annex B; it is not the standard's text."
+)
+
+
+def _items(token: str, name: str, title: str, texts: tuple[str, ...], *, numbered: bool) -> Part:
+    """A titled part holding one ``item`` part per text, in the given order (numbered ones carry a label)."""
+    items = [
+        Part(
+            id=f"{token}.{n}",
+            name="item",
+            props=[Property(name="label", value=f"{n}.")] if numbered else None,
+            prose=markdown(text),
+        )
+        for n, text in enumerate(texts, 1)
+    ]
+    return Part(id=token, name=name, ns=NAMESPACE, title=title, parts=items)
+
+
+def guidance_part(token: str, guidance: Guidance) -> Part | None:
+    """A control's implementation guidance as an OSCAL ``guidance`` part, or None when none is recorded.
+
+    ``guidance`` is the part name OSCAL catalogs use for explanatory text (NIST SP 800-53 puts its
+    discussion there), so tools show it beside the statement. The steps are ``item`` sub-parts in list
+    order, labelled ``1.``, ``2.`` ... (a JSON array keeps order; the label says it to a reader); artefacts
+    and pitfalls are items too; the owner and the small-organisation approach are prose parts. Names of our
+    own carry our namespace. Text is escaped as literal Markdown, since OSCAL prose is Markdown.
+    """
+    if not guidance.recorded:
+        return None
+    base = f"{token}_gdn"
+    parts: list[Part] = []
+    if guidance.steps:
+        parts.append(_items(f"{base}.steps", "implementation-steps", "Steps", guidance.steps, numbered=True))
+    if guidance.owners:
+        prose = "\n\n".join(markdown(owner) for owner in guidance.owners)
+        parts.append(Part(id=f"{base}.owner", name="usual-owner", ns=NAMESPACE, title="Usual owner", prose=prose))
+    if guidance.artefacts:
+        title = "Artefacts produced"
+        parts.append(_items(f"{base}.artefacts", "artefacts", title, guidance.artefacts, numbered=False))
+    if guidance.pitfalls:
+        title = "Common pitfalls"
+        parts.append(_items(f"{base}.pitfalls", "common-pitfalls", title, guidance.pitfalls, numbered=False))
+    if guidance.approaches:
+        prose = "\n\n".join(markdown(text) for text in guidance.approaches)
+        small = "Small organisations"
+        parts.append(Part(id=f"{base}.small", name="proportionate-approach", ns=NAMESPACE, title=small, prose=prose))
+    return Part(id=base, name="guidance", title="Implementation guidance", prose=GUIDANCE_PROSE, parts=parts)
+
+
+def _control(node: Node, children: dict[str, list[Node]], guidance: dict[str, Guidance]) -> Control:
     token = oscal_id(node.id)
     parts = [Part(id=f"{token}_smt", name="statement", prose=node.summary)]
     if node.evidence:
         prose = "\n".join(f"- {item}" for item in node.evidence)
         parts.append(Part(id=f"{token}_evidence", name="typical-evidence", ns=NAMESPACE, prose=prose))
+    if node.id in guidance and (part := guidance_part(token, guidance[node.id])) is not None:
+        parts.append(part)
     props = [Property(name="label", value=node.id)]
     props += [Property(name="keyword", ns=NAMESPACE, value=k) for k in node.keywords]
     # A subclause with subclauses (6.1, 7.5, 9.2, 9.3) keeps them as sub-controls.
-    kids = [_control(k, children) for k in sorted(children[node.id], key=_order)] or None
+    kids = [_control(k, children, guidance) for k in sorted(children[node.id], key=_order)] or None
     kind = "control" if node.kind == "Control" else "requirement"
     return Control(id=token, class_=kind, title=node.title, props=props, parts=parts, controls=kids)
 
@@ -106,6 +160,7 @@ def catalog(store: Store, now: dt.datetime | None = None) -> Catalog:
     """ISO/IEC 42001 as an OSCAL catalog: clauses 4-10 and Annex A objectives as groups, their parts as controls."""
     stamp = now or dt.datetime.now(dt.UTC)
     nodes = standard_nodes(store)
+    guidance = all_guidance(store)
     children: dict[str, list[Node]] = defaultdict(list)
     for node in nodes.values():
         if node.parent:
@@ -122,7 +177,7 @@ def catalog(store: Store, now: dt.datetime | None = None) -> Catalog:
                 id=token, class_=node.kind.lower(), title=node.title, props=props, parts=parts,
                 groups=[group(k) for k in kids],
             )  # fmt: skip
-        controls = [_control(k, children) for k in kids] or None
+        controls = [_control(k, children, guidance) for k in kids] or None
         return Group2(id=token, class_=node.kind.lower(), title=node.title, props=props, parts=parts, controls=controls)
 
     tops = sorted((n for n in nodes.values() if n.kind == "Clause"), key=_order)
