@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python bench/slack_bench.py
 	$(BIN)/python bench/answers_bench.py
 	$(BIN)/python bench/remote_store_bench.py
+	$(BIN)/python bench/report_bench.py
 
 clean:
 	rm -rf $(VENV) .aims .pytest_cache .mypy_cache .ruff_cache

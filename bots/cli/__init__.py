@@ -8,6 +8,7 @@ from bots.cli import (
     implementation_commands,
     notify_commands,
     org_commands,
+    report_commands,
     serve_commands,
     slack_commands,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "implementation_commands",
     "notify_commands",
     "org_commands",
+    "report_commands",
     "run",
     "serve_commands",
     "slack_commands",

@@ -36,7 +36,6 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from pyoxigraph import NamedNode
 from trestle.oscal import OSCAL_VERSION
 from trestle.oscal.common import (
     BackMatter,
@@ -353,7 +352,7 @@ def _system_component(
 
 def _organisation(store: Store) -> tuple[str, str]:
     """The organisation's (name, scope) from the inventory, "" for what it does not give."""
-    found = store.select(ORGANISATION_RECORD, bindings={"organisation": NamedNode(ORGANISATION)})
+    found = store.select(ORGANISATION_RECORD)
     return (text(found[0].get("name")), text(found[0].get("scope"))) if found else ("", "")
 
 

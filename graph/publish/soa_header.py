@@ -33,14 +33,16 @@ from graph.compliance.soa import SoaRow, requirement_rows, soa_for_system, soa_r
 from graph.namespaces import DCTERMS, GRAPH_INVENTORY, ORGANISATION, RDFS, control_order
 from graph.store import Store, text
 
-# The organisation record of the inventory (``organisation: name, scope``); both may be missing.
+# The organisation record of the inventory (``organisation: name, scope``); both may be missing. The node is
+# written in, not bound: Oxigraph does not pass an outer binding into OPTIONAL, so with ``?organisation``
+# bound it read every label and description of the inventory (10.8 s at 10,000 systems; 1 ms now).
 ORGANISATION_RECORD = f"""
 PREFIX rdfs: <{RDFS}>
 PREFIX dcterms: <{DCTERMS}>
 SELECT ?name ?scope WHERE {{
   GRAPH <{GRAPH_INVENTORY}> {{
-    OPTIONAL {{ ?organisation rdfs:label ?name }}
-    OPTIONAL {{ ?organisation dcterms:description ?scope }}
+    OPTIONAL {{ <{ORGANISATION}> rdfs:label ?name }}
+    OPTIONAL {{ <{ORGANISATION}> dcterms:description ?scope }}
   }}
 }} LIMIT 1"""
 
@@ -141,7 +143,7 @@ def soa_header(store: Store, system: str | None, today: dt.date, rows: Sequence[
         if iri != ORGANISATION:
             found = store.select(SYSTEM_NAME, bindings={"system": NamedNode(iri)})
             subject = text(found[0]["name"]) if found else system
-    record = store.select(ORGANISATION_RECORD, bindings={"organisation": NamedNode(ORGANISATION)})
+    record = store.select(ORGANISATION_RECORD)
     name = text(record[0].get("name")) if record else ""
     scope = text(record[0].get("scope")) if record else ""
     fingerprint = document_fingerprint(subject, name, scope, rows)
