@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pyoxigraph
-from pyoxigraph import BlankNode, RdfFormat, Triple
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple
 
 
 class RdfFileError(Exception):
@@ -38,21 +38,26 @@ def read_triples(path: Path) -> list[Triple]:
     return [q.triple for q in quads]
 
 
+# Where the standard's files' blank nodes become IRIs (the RDF 1.1 "well-known genid" convention).
+GENID = "https://w3id.org/aims-graph/.well-known/genid/"
+
+
 def with_stable_blank_nodes(triples: list[Triple], scope: str) -> list[Triple]:
-    """``triples`` with each blank node renamed ``{scope}.{n}``, numbered in the order the triples meet them.
+    """``triples`` with each blank node replaced by a stable IRI (RDF 1.1 skolemisation), numbered in order.
 
     A parser names blank nodes afresh on every read, so an RDF list (the implementation steps of a control)
     would come back under new names from each load: loading twice would not give the same quads, and the
     standard's content fingerprint, which says whether the search index is stale, would change although
-    nothing did. A file parses in the same order every time, so these names are the same on every read of
-    the same file; ``scope`` (the file's name) keeps two files' blank nodes apart.
+    nothing did. A file parses in the same order every time, so ``{GENID}{scope}-{n}`` is the same on every
+    read of the same file; ``scope`` (the file's name) keeps two files' nodes apart. IRIs rather than
+    relabelled blank nodes, because some SPARQL servers (Virtuoso 7) refuse blank nodes in ``INSERT DATA``.
     """
-    prefix = re.sub(r"[^A-Za-z0-9_.-]", "-", scope)
-    names: dict[BlankNode, BlankNode] = {}
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", scope)
+    names: dict[BlankNode, NamedNode] = {}
 
-    def stable(node: BlankNode) -> BlankNode:
+    def stable(node: BlankNode) -> NamedNode:
         if node not in names:
-            names[node] = BlankNode(f"{prefix}.{len(names) + 1}")
+            names[node] = NamedNode(f"{GENID}{prefix}-{len(names) + 1}")
         return names[node]
 
     renamed = []

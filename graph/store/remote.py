@@ -36,6 +36,10 @@ _QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 _PRESENT_CHUNK = 2000
+# Triples per INSERT DATA text: Virtuoso 7's SPARQL compiler exhausts its memory at a few thousand.
+_INLINE_TRIPLES = 2000
+# Where a large replacement is written before it is swapped in (the embedded store's prefix too).
+STAGING_PREFIX = "urn:aims:staging:"
 _VIRTUOSO_ASK = "__ASK_RETVAL"
 CONNECT_TIMEOUT = 5.0
 # Connections kept open per host: the endpoint and the bot run several store calls at once.
@@ -206,13 +210,31 @@ class RemoteStore:
         self._post(self.update_url, update, "application/sparql-update", "*/*", extra=self._auth_headers)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
-        """Drop and refill each graph in a single update request, so the server applies it atomically."""
+        """Drop and refill each graph so the server swaps them in one request: readers see all old or all new.
+
+        A graph small enough for one ``INSERT DATA`` goes inline in that request. A larger one is first
+        written to a staging graph a chunk per request (Virtuoso's SPARQL compiler runs out of memory on
+        a few thousand triples in one text), then copied over in the same final request, and the staging
+        graph dropped. A staging graph a crash left behind is dropped before the next fill.
+        """
         operations = []
         for graph, triples in graphs.items():
-            body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+            lines = [f"{t.subject} {t.predicate} {t.object} ." for t in triples]
             # Graph IRIs are our constants; terms are pyoxigraph's escaped N-Triples forms.
             operations.append(f"DROP SILENT GRAPH <{graph}>")
-            operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            if len(lines) <= _INLINE_TRIPLES:
+                body = "\n".join(lines)
+                operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+                continue
+            staging = f"{STAGING_PREFIX}{hashlib.sha256(graph.encode()).hexdigest()[:16]}"
+            self.update(f"DROP SILENT GRAPH <{staging}>")
+            for start in range(0, len(lines), _INLINE_TRIPLES):
+                body = "\n".join(lines[start : start + _INLINE_TRIPLES])
+                self.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{body}\n}} }}")
+            operations.append(
+                f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}"
+            )
+            operations.append(f"DROP SILENT GRAPH <{staging}>")
         self.update(" ;\n".join(operations))
 
     def insert(self, graph: str, triples: Iterable[Triple]) -> None:
