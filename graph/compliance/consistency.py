@@ -106,7 +106,7 @@ def _currently_evidenced(
 ) -> bool:
     """Whether unexpired evidence backs ``requirement`` for ``subject``: cited with the record, or in the register."""
     index = evidence_index(store, today)
-    if requirement in index.fresh_organisation_wide or subject in index.fresh_for.get(requirement, frozenset()):
+    if index.covers(requirement, subject):
         return True
     titles = {m.item.title for m in cited if m.item is not None}
     if any(m.item is None for m in cited):

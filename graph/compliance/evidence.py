@@ -60,6 +60,10 @@ class EvidenceIndex:
     fresh_organisation_wide: frozenset[str]
     lapsing: list[Lapsing]
 
+    def covers(self, control: str, subject: str) -> bool:
+        """Whether unexpired evidence backs ``control`` for ``subject``: its own, or the organisation's."""
+        return control in self.fresh_organisation_wide or subject in self.fresh_for.get(control, frozenset())
+
 
 def freshness(valid_until: str, today: dt.date) -> str:
     """``current``, ``expiring`` (within 30 days), ``expired`` or ``undated``."""

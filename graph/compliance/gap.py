@@ -37,7 +37,7 @@ from graph.compliance.implementation import Implementation, effective, in_force,
 from graph.compliance.rules import suggestions
 from graph.compliance.soa import controls
 from graph.namespaces import AIMS, DCTERMS, ISO, ORGANISATION, RDFS, SKOS
-from graph.store import Store, text
+from graph.store import Row, Store, text
 from graph.store.generations import cached
 
 SYSTEMS = f"""
@@ -352,7 +352,7 @@ def _inventory_facts(store: Store, today: dt.date) -> _InventoryFacts:
     by_level = sorted(by_name, key=lambda s: -name_and_level[s][1])  # stable: names break ties
     risks: dict[str, tuple[str, int, list[str], str]] = {}
     for r in store.select(UNTREATED_RISKS):
-        level = int(text(r["likelihood"])) * int(text(r["impact"])) if r["likelihood"] and r["impact"] else 0
+        level = _level(r)
         _, _, affected, _ = risks.setdefault(
             text(r["risk"]), (f"{text(r['id'])} {text(r['title'])}", level, [], text(r["owner"]))
         )
@@ -361,8 +361,7 @@ def _inventory_facts(store: Store, today: dt.date) -> _InventoryFacts:
     untreated = [_Untreated(risk, title, level, tuple(a), who) for risk, (title, level, a, who) in risks.items()]
     naming: dict[str, list[_Naming]] = defaultdict(list)
     for r in store.select(NAMING_RISKS):
-        level = int(text(r["likelihood"])) * int(text(r["impact"])) if r["likelihood"] and r["impact"] else 0
-        entry = _Naming(text(r["id"]), text(r["system"]), level, r["treatment"] is None)
+        entry = _Naming(text(r["id"]), text(r["system"]), _level(r), r["treatment"] is None)
         naming[text(r["control"]).removeprefix(ISO)].append(entry)
     evidence_owner = {text(r["title"]): text(r["owner"]) for r in store.select(EVIDENCE_OWNERS)}
     for r in store.select(ORGANISATION_OWNER):
@@ -373,6 +372,11 @@ def _inventory_facts(store: Store, today: dt.date) -> _InventoryFacts:
     facts.ranked_items.extend(sorted(_evidence_items(facts, None, today) + _risk_items(facts, None, today), key=_rank))
     facts.ranked_keys.extend(_rank(g) for g in facts.ranked_items)
     return facts
+
+
+def _level(row: Row) -> int:
+    """A risk row's level (likelihood x impact), 0 when either is missing."""
+    return int(text(row["likelihood"])) * int(text(row["impact"])) if row["likelihood"] and row["impact"] else 0
 
 
 def _applicable_cells(organisation: dict[str, str], control: str) -> tuple[str, ...]:
@@ -658,7 +662,7 @@ def _implementation_items(
         subject = f"{record.requirement} {titles[record.requirement]}"
         owner = record.owner or _owner_of(systems, record.subject)
         if record.implemented:
-            if _evidenced(facts.evidence, record):
+            if facts.evidence.covers(record.requirement, record.subject):
                 continue
             kind = "implemented without evidence"
             score = BASE[kind] + weight
@@ -666,11 +670,8 @@ def _implementation_items(
             due = _due(score, today)
         else:
             kind = "not implemented"
-            overdue = record.overdue(today)
-            score = BASE[kind] + weight + (OVERDUE if overdue else 0)
-            late = f", overdue since {record.target_date}" if overdue else ""
+            score, late, due = _unfinished(record, weight, today)
             reason = f"applicable for {where[0]}, {record.summary()}{late}"
-            due = record.target_date or _due(score, today)
         items.append(
             GapItem(
                 0,
@@ -690,10 +691,12 @@ def _implementation_items(
     return items
 
 
-def _evidenced(evidence: EvidenceIndex, record: Implementation) -> bool:
-    """Whether unexpired evidence in the register backs the record's control for its subject."""
-    control = record.requirement
-    return control in evidence.fresh_organisation_wide or record.subject in evidence.fresh_for.get(control, frozenset())
+def _unfinished(record: Implementation, weight: int, today: dt.date) -> tuple[int, str, str]:
+    """Score, "overdue since" remark and due date of work short of implemented (the target date, else by score)."""
+    overdue = record.overdue(today)
+    score = BASE["not implemented"] + weight + (OVERDUE if overdue else 0)
+    late = f", overdue since {record.target_date}" if overdue else ""
+    return score, late, record.target_date or _due(score, today)
 
 
 def _contradiction_items(
@@ -767,11 +770,8 @@ def _requirement_items(store: Store, systems: _Systems, today: dt.date) -> list[
         if record.implemented:
             continue
         kind = "not implemented"
-        overdue = record.overdue(today)
-        score = BASE[kind] + (OVERDUE if overdue else 0)
-        late = f", overdue since {record.target_date}" if overdue else ""
+        score, late, due = _unfinished(record, 0, today)
         reason = f"management system requirement, {record.summary()}{late}"
-        due = record.target_date or _due(score, today)
         owner = record.owner or organisation_owner
         items.append(
             GapItem(0, kind, f"{clause} {title}", 0, 0, reason, True, -100 + n, score, owner, due, NEXT_STEP[kind])

@@ -23,7 +23,7 @@ from pyoxigraph import NamedNode
 from graph.compliance import evidence_register
 from graph.compliance.applicability import APPLICABLE, NOT_APPLICABLE, ensure, organisation_cells
 from graph.compliance.decisions import system_iri, verdict_label
-from graph.compliance.evidence import EvidenceStatus, evidence_for_system, evidence_index, freshness
+from graph.compliance.evidence import EvidenceStatus, evidence_for_system, evidence_index
 from graph.compliance.implementation import Implementation, effective, in_force, requirement_clauses
 from graph.compliance.rules import suggestions
 from graph.namespaces import AIMS, GRAPH_APPLICABILITY, ISO, ORGANISATION, PROV, RDFS, SKOS, control_order
@@ -366,10 +366,9 @@ def _register_freshness(store: Store, today: dt.date) -> dict[str, EvidenceStatu
     found: dict[str, EvidenceStatus] = {}
     for items in evidence_index(store, today).by_control.values():
         for item in items:
-            status = EvidenceStatus(item.title, item.url, item.valid_until, freshness(item.valid_until, today))
-            found[item.title] = status
+            found[item.title] = item
             if item.url:
-                found[item.url] = status
+                found[item.url] = item
     return found
 
 
