@@ -13,6 +13,7 @@ from assistant.answer import Answer, Citation, SuggestedAction
 from assistant.documents import CONTAINER_KINDS
 from graph.compliance.organisation import DecisionRecord, EvidenceRecord, SystemRef
 from graph.compliance.rules import Suggestion
+from graph.namespaces import ENTITY_CLASSES
 from graph.standard import Mapping as CrosswalkMapping
 from graph.standard import Node
 from graph.vocabulary import vocabulary
@@ -23,6 +24,11 @@ MAX_LISTED = 12
 def cite(node: Node) -> Citation:
     """The citation of a node: id and exact title."""
     return Citation(node.id, node.title, vocabulary().kind_label(node.kind))
+
+
+def cite_system(system: SystemRef) -> Citation:
+    """The citation of one of the organisation's AI systems: its IRI and inventory name."""
+    return Citation(system.iri, system.name, vocabulary().kind_label(ENTITY_CLASSES["system"]))
 
 
 def heading(node: Node) -> str:
@@ -84,7 +90,7 @@ def applicability(
     lines = [heading(node), "", node.summary, "", *decision_lines(node, system, decision, suggested)]
     return Answer(
         "\n".join(lines),
-        (cite(node),),
+        (cite(node), cite_system(system)),
         "applicability",
         confidence,
         decision_actions(node, system),
@@ -133,7 +139,7 @@ def with_system_context(
         note = f"For {system.name}, the related controls stand as follows: " + "; ".join(parts) + "."
     else:
         note = f"For {system.name}: this part of the standard applies to the management system as a whole."
-    citations = tuple(dict.fromkeys([*answer.citations, *(cite(n) for n, _ in decisions)]))
+    citations = tuple(dict.fromkeys([*answer.citations, cite_system(system), *(cite(n) for n, _ in decisions)]))
     actions = (
         answer.actions
         + tuple(
@@ -190,7 +196,7 @@ def status(system: SystemRef, open_controls: Sequence[Node], total: int) -> Answ
     """Controls with no decision in force for a system."""
     if not open_controls:
         text = f"Every one of the {total} Annex A controls has a decision for {system.name}."
-        return Answer(text, (), "status", 1.0, (), system=system.name)
+        return Answer(text, (cite_system(system),), "status", 1.0, (), system=system.name)
     shown = open_controls[:MAX_LISTED]
     lines = [f"{len(open_controls)} of {total} Annex A controls have no decision yet for {system.name}:"]
     lines += [f"- {n.id} {n.title}" for n in shown]
@@ -200,7 +206,8 @@ def status(system: SystemRef, open_controls: Sequence[Node], total: int) -> Answ
         SuggestedAction("record_decision", f"Record a decision for {n.id} on {system.name}", n.id, system.name)
         for n in shown[:3]
     )
-    return Answer("\n".join(lines), tuple(cite(n) for n in shown), "status", 1.0, actions, system=system.name)
+    citations = (cite_system(system), *(cite(n) for n in shown))
+    return Answer("\n".join(lines), citations, "status", 1.0, actions, system=system.name)
 
 
 def status_needs_system(systems: Sequence[SystemRef]) -> Answer:

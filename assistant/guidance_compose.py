@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer import Answer
-from assistant.compose import MAX_LISTED, cite, decision_actions, decision_lines, heading
+from assistant.compose import MAX_LISTED, cite, cite_system, decision_actions, decision_lines, heading
 from assistant.intents import Aspect
 from graph.compliance.organisation import DecisionRecord, SystemRef
 from graph.compliance.rules import Suggestion
@@ -108,6 +108,7 @@ def implementation(
     system = standing.system if standing is not None else None
     if standing is not None:
         lines += ["", *decision_lines(node, standing.system, standing.decision, standing.suggested)]
+        citations.append(cite_system(standing.system))
     return Answer(
         "\n".join(lines),
         tuple(citations),

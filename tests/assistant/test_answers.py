@@ -128,14 +128,18 @@ def test_follow_ups_resolve_against_the_previous_turn(org_assistant: Assistant) 
     evidence = org_assistant.ask("and what evidence for that?", conversation=thread)
     assert evidence.intent == "evidence" and cited(evidence) == ["A.10.3"]
     applies = org_assistant.ask("does it apply to the support bot?", conversation=thread)
-    assert applies.intent == "applicability" and cited(applies) == ["A.10.3"]
+    assert applies.intent == "applicability" and cited(applies)[0] == "A.10.3"
     assert applies.system == "Support chatbot"
+    assert [c.title for c in applies.citations[1:]] == ["Support chatbot"]
 
 
 def test_applicability_shows_the_recorded_decision(org_assistant: Assistant) -> None:
     answer = org_assistant.ask("Does A.10.3 apply to the support chatbot?")
     assert "Recorded decision for Support chatbot: applicable." in answer.text
     assert "U024BE7LH" in answer.text and "Suggestion" not in answer.text
+    # The answer rests on the organisation's system as well as the control: both are cited.
+    system = answer.citations[1]
+    assert (system.title, system.kind) == ("Support chatbot", "AI system") and system.id.startswith("http")
 
 
 def test_applicability_without_decision_is_a_marked_suggestion(org_assistant: Assistant) -> None:
@@ -200,3 +204,10 @@ def test_guard_rejects_an_action_on_an_unknown_control() -> None:
     answer = Answer("ok", (), "explain", 1.0, (SuggestedAction("record_decision", "x", "A.99.1"),))
     with pytest.raises(UngroundedAnswerError, match=r"A\.99\.1"):
         ensure_grounded(answer, TITLES)
+
+
+def test_guidance_for_a_named_system_cites_the_system(org_assistant: Assistant) -> None:
+    answer = org_assistant.ask("how do we implement A.6.2.8 for the support chatbot?")
+    assert answer.intent == "implementation" and cited(answer)[0] == "A.6.2.8"
+    assert "Support chatbot" in answer.text
+    assert "Support chatbot" in [c.title for c in answer.citations if c.kind == "AI system"]
