@@ -7,7 +7,6 @@ package is installed; ``ensure_installed()`` installs it with apt when it is not
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -15,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from apt_install import apt_install
 from oxigraph_server import wait_until_answering
 
 SERVER = "virtuoso-t"
@@ -64,21 +64,7 @@ def ensure_installed() -> str | None:
     the README's set-up does, rather than skipping the test. Needs root (or password-less sudo) and
     apt; without them the reason is returned for the caller's skip message.
     """
-    if available():
-        return None
-    if shutil.which("apt-get") is None:
-        return f"Virtuoso is not installed and this machine has no apt-get (install {PACKAGE})"
-    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = [*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", PACKAGE]
-    for attempt in (install, [*sudo, "apt-get", "update", "-q"], install):
-        try:
-            done = subprocess.run(attempt, env=env, capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return f"could not run {' '.join(attempt)}: {exc}"
-        if attempt is install and done.returncode == 0 and available():
-            return None
-    return f"Virtuoso is not installed and `{' '.join(install)}` failed: {done.stderr.strip()[-300:]}"
+    return apt_install(PACKAGE, available)
 
 
 def _free_port() -> int:

@@ -136,3 +136,23 @@ def fresh_store(request: pytest.FixtureRequest) -> Callable[[], Any]:
         return store
 
     return make
+
+
+ARTEFACTS = ROOT / "test-artifacts"  # git-ignored: screenshots and the like, kept for a person to look at
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the files tests kept for a person (``record_property("artefact", path)``), on xdist workers too."""
+    kept = sorted(
+        {
+            str(value)
+            for reports in terminalreporter.stats.values()
+            for report in reports
+            for name, value in getattr(report, "user_properties", ())
+            if name == "artefact"
+        }
+    )
+    if kept:
+        terminalreporter.section("test artefacts")
+        for path in kept:
+            terminalreporter.write_line(path)
