@@ -20,6 +20,9 @@ OPTION_TEXT = 75
 OPTION_VALUE = 150
 SELECT_OPTIONS = 100
 MODAL_TITLE = 24
+# An image block's alt_text and (plain_text) title.
+IMAGE_ALT = 2000
+IMAGE_TITLE = 2000
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
 # chat.postMessage's top-level ``text`` (the notification and fallback); Slack truncates past 40,000.

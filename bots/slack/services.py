@@ -15,6 +15,7 @@ from assistant.answer import QueryUsed
 from assistant.conversation import Conversation
 from assistant.service import Assistant
 from bots.slack.pages import PageMemory
+from bots.slack.uploads import UploadedFiles
 from graph.store import Store
 
 MAX_THREADS = 2000
@@ -41,6 +42,8 @@ class SlackServices:
     _queries: OrderedDict[str, QueryUsed] = field(default_factory=OrderedDict)
     # The rest of long answers, for their *Show more* buttons.
     pages: PageMemory = field(default_factory=PageMemory)
+    # Charts already uploaded to Slack, by content: the same picture is uploaded once.
+    uploaded: UploadedFiles = field(default_factory=UploadedFiles)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _after_ack: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="aims-after-ack")

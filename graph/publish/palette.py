@@ -25,17 +25,21 @@ FRESHNESS_COLOURS = {
     "undated": "#9e9e9e",
 }
 
-# Risk level bands (likelihood x impact): at or above the gap's appetite, from 5 up to it, below 5.
-RISK_BANDS = ((APPETITE, "#ef9a9a"), (5, "#ffe082"), (0, "#c8e6c9"))
+# Risk level bands (likelihood x impact): at or above the appetite, from 5 up to it, below 5. The appetite is
+# the organisation's (its risk criteria) where the caller knows it, else the gap's default.
+ABOVE_APPETITE_COLOUR, MIDDLE_COLOUR, LOW_COLOUR = "#ef9a9a", "#ffe082", "#c8e6c9"
+RISK_BANDS = ((APPETITE, ABOVE_APPETITE_COLOUR), (5, MIDDLE_COLOUR), (0, LOW_COLOUR))
 
 TODAY_LINE = "#1565c0"
 INK = "#263238"
 MUTED = "#607d8b"
 
 
-def risk_colour(level: int) -> str:
-    """Background of a risk-matrix cell of this level."""
-    return next(colour for floor, colour in RISK_BANDS if level >= floor)
+def risk_colour(level: int, appetite: int = APPETITE) -> str:
+    """Background of a risk-matrix cell of this level, judged against ``appetite``."""
+    if level >= appetite:
+        return ABOVE_APPETITE_COLOUR
+    return next(colour for floor, colour in RISK_BANDS[1:] if level >= floor)
 
 
 # Kinds of node in ``aims graph`` pictures (graph.publish.neighbourhood.KINDS).
@@ -48,3 +52,13 @@ KIND_COLOURS = {
     "risk": "#e53935",
     "evidence": "#fb8c00",
 }
+
+# Implementation status of an applicable control, by the vocabulary's notation (aims:ImplementationStatus):
+# from red (nothing started) to green (done); applicable controls without a record are grey.
+IMPLEMENTATION_COLOURS = {
+    "not-started": "#e57373",
+    "planned": "#9575cd",
+    "in-progress": "#42a5f5",
+    "implemented": "#2e7d32",
+}
+NOT_RECORDED_COLOUR = "#b0bec5"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -59,6 +60,8 @@ _SIZE = re.compile(r'(<svg\b[^>]*?)\s(width|height)="[^"]*"')
 
 
 EPOCH = dt.date(1970, 1, 1)
+# Held while a figure is drawn in the house style: rc_context changes matplotlib's process-wide rcParams.
+_DRAWING = threading.RLock()
 
 
 def day_number(day: dt.date) -> float:
@@ -78,10 +81,11 @@ def drawing() -> Iterator[None]:
     """The house style, for the figures made inside; rcParams outside are left as they were.
 
     Agg is made the backend first: networkx's drawing functions import pyplot, and pyplot left to choose
-    would look for a GUI toolkit. Our own figures never go through pyplot at all.
+    would look for a GUI toolkit. Our own figures never go through pyplot at all. rcParams are global, so
+    one thread draws at a time (the Slack bot renders charts and reports on worker threads).
     """
     mpl.use("Agg")
-    with mpl.rc_context(STYLE):
+    with _DRAWING, mpl.rc_context(STYLE):
         yield
 
 

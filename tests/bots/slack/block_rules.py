@@ -34,6 +34,7 @@ CONTEXT_TEXT = 3000
 ACTIONS_ELEMENTS = 25
 INPUT_LABEL = 2000
 IMAGE_ALT = 2000
+IMAGE_TITLE = 2000
 URL_LENGTH = 3000
 # Elements
 BUTTON_TEXT = 75
@@ -75,6 +76,8 @@ _MARKDOWN_BOLD = re.compile(r"\*\*[^*\n]+\*\*")
 _MARKDOWN_LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")
 _MARKDOWN_HEADING = re.compile(r"(?m)^#{1,6} \S")
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+# A Slack file's id, as Slack's own error for a bad one gives the pattern.
+_FILE_ID = re.compile(r"F[A-Z0-9]{8,}")
 # A datepicker's initial_date.
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Ours, not Slack's: Slack users are never sent to the terminal.
@@ -316,6 +319,39 @@ def _image(image: Mapping[str, Any], where: Path) -> Iterator[str]:
         yield f"alt_text must be 1 to {IMAGE_ALT} characters [json-pointer:{where}/alt_text]"
     if len(str(image.get("image_url", ""))) > URL_LENGTH:
         yield f"image_url over {URL_LENGTH} characters [json-pointer:{where}/image_url]"
+    if ("image_url" in image) == ("slack_file" in image):
+        yield f"an image needs either image_url or slack_file, not both or neither [json-pointer:{where}]"
+    if "slack_file" in image:
+        yield from _slack_file(image["slack_file"], f"{where}/slack_file")
+    if image.get("type") == "image" and "title" in image:
+        yield from _plain(image["title"], IMAGE_TITLE, f"{where}/title")
+
+
+def _slack_file(slack_file: Any, where: Path) -> Iterator[str]:
+    """A Slack file object: an uploaded image named by its id or its URL, exactly one of the two."""
+    if not isinstance(slack_file, Mapping) or ("id" in slack_file) == ("url" in slack_file):
+        yield f"a slack_file object needs either id or url, not both or neither [json-pointer:{where}]"
+        return
+    if "id" in slack_file and not _FILE_ID.fullmatch(str(slack_file["id"])):
+        yield f"input must match regex pattern: ^[F][A-Z0-9]{{8,}}$ [json-pointer:{where}/id]"
+
+
+def slack_file_refs(payload: Any, where: Path = "") -> Iterator[tuple[Path, Mapping[str, Any]]]:
+    """Every ``slack_file`` object in a payload (blocks, a view), with its JSON pointer."""
+    if isinstance(payload, Mapping):
+        for key, value in payload.items():
+            if key == "slack_file" and isinstance(value, Mapping):
+                yield f"{where}/{key}", value
+            else:
+                yield from slack_file_refs(value, f"{where}/{key}")
+    elif isinstance(payload, list):
+        for index, value in enumerate(payload):
+            yield from slack_file_refs(value, f"{where}/{index}")
+
+
+def text_problems(text: str, where: Path) -> list[str]:
+    """Markup Slack would show literally, or cannot read, in a piece of mrkdwn outside blocks (a file's comment)."""
+    return list(_markup(text, where))
 
 
 def _plain(obj: Any, limit: int, where: Path, *, required: bool = False) -> Iterator[str]:

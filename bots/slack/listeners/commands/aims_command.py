@@ -1,9 +1,10 @@
-"""``/aims``: ``ask``, ``decide``, ``implement``, ``soa``, ``gap`` and ``help``; anything else is a question.
+"""``/aims``: ``ask``, ``decide``, ``implement``, ``soa``, ``gap``, ``report``, ``help``; anything else is a question.
 
 Ack at once, answer after; every reply is ephemeral (only the person who typed the command sees it).
 ``soa`` and ``gap`` take an AI system by name or alias (any case, or as the assistant links names in a
 question); ``/aims soa`` alone is the organisation's roll-up, ``/aims gap`` alone the whole roadmap.
 ``implement`` takes the requirement first (``A.6.2.8``, ``9.2.1``), then the AI system, as ``aims implement``.
+``soa`` also shows the coverage chart (``bots.slack.charts``); ``report [AI system]`` sends the HTML report by DM.
 """
 
 from __future__ import annotations
@@ -16,25 +17,27 @@ from slack_sdk import WebClient
 
 from assistant.ids import find_ids
 from bots.slack.answering import query_key
+from bots.slack.charts import organisation_chart, respond_with_chart, system_chart
 from bots.slack.decision_flow import open_decision_modal
 from bots.slack.implementation_flow import open_implementation_modal
 from bots.slack.listeners.views.answer_builder import answer_blocks
 from bots.slack.listeners.views.report_builder import gap_blocks, soa_blocks
 from bots.slack.mrkdwn import Block, escape, fallback
+from bots.slack.report_delivery import send_report
 from bots.slack.services import SlackServices
 from graph.compliance.decisions import DecisionError, system_iri
 from graph.compliance.gap import gap_analysis
 from graph.compliance.organisation import ai_systems
 from graph.compliance.soa import soa_for_system, soa_rollup, tally
 
-SUB_COMMANDS = ("ask", "decide", "implement", "soa", "gap", "help")
+SUB_COMMANDS = ("ask", "decide", "implement", "soa", "gap", "report", "help")
 GAP_SHOWN = 10
 SYSTEMS_NAMED = 10
 # Escaped: Slack reads <question> as a link even inside backticks.
 USAGE = escape(
     "*Usage:* `/aims <question>` · `/aims decide [control] [AI system]` · "
     "`/aims implement <control or clause> [AI system]` · `/aims soa [AI system]` · `/aims gap [AI system]` · "
-    "`/aims help`\n"
+    "`/aims report [AI system]` · `/aims help`\n"
     "Example: `/aims do we need to keep logs of what the model did?`"
 )
 
@@ -93,13 +96,20 @@ def make_handler(services: SlackServices) -> Any:
             )
         elif verb == "implement":
             _implement(services, client, command, respond, rest)
-        elif verb in ("soa", "gap"):
+        elif verb in ("soa", "gap", "report"):
             system = find_system(services, rest)
             if rest and system is None:
                 respond(text=unknown_system(services, rest), response_type="ephemeral")
                 return
+            if verb == "report":
+                send_report(client, services, respond, user_id=command["user_id"], system=system)
+                return
             text, blocks = _report(services, verb, system)
-            respond(text=text, blocks=blocks, response_type="ephemeral")
+            if verb == "soa":
+                chart = system_chart(client, services, system) if system else organisation_chart(client, services)
+                respond_with_chart(respond, services, chart, text=text, blocks=blocks)
+            else:
+                respond(text=text, blocks=blocks, response_type="ephemeral")
         else:
             respond(text=USAGE, response_type="ephemeral")
 

@@ -1,4 +1,4 @@
-"""Home tab opened: publish SoA progress. Messages tab opened: offer suggested prompts."""
+"""Home tab opened: publish SoA progress and its chart (after the ack). Messages tab opened: offer suggested prompts."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def make_handler(services: SlackServices) -> Any:
     def handle(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") == "messages":
             client.assistant_threads_setSuggestedPrompts(channel_id=event["channel"], prompts=SUGGESTED_PROMPTS)
-        else:
-            publish_home(client, services, event["user"])
+        else:  # after the ack: drawing and uploading the coverage chart can take longer than Slack waits
+            user = event["user"]
+            services.after_ack(lambda: publish_home(client, services, user))
 
     return handle

@@ -21,8 +21,14 @@ NAME_LIMIT = 200
 EVIDENCE_SHOWN = 8
 
 
-def home_view(overview: Overview, pending: Sequence[Proposal] = (), *, decider: bool = False) -> Block:
-    """App Home: waiting proposals (with buttons for a decider), SoA progress, recent decisions, evidence."""
+def home_view(
+    overview: Overview, pending: Sequence[Proposal] = (), *, decider: bool = False, chart: Block | None = None
+) -> Block:
+    """App Home: waiting proposals (with buttons for a decider), SoA progress, recent decisions, evidence.
+
+    ``chart`` (the coverage chart's image block, or the notice that it could not be attached) follows the
+    progress summary.
+    """
     blocks: list[Block] = [_header("Proposals waiting for a decider")]
     if pending:
         for proposal in pending:
@@ -35,6 +41,8 @@ def home_view(overview: Overview, pending: Sequence[Proposal] = (), *, decider: 
     else:
         blocks.append(section("No proposals are waiting."))
     blocks += [_header("Statement of Applicability progress"), section(_progress(overview))]
+    if chart is not None:
+        blocks.append(chart)
     for system in overview.shown:
         blocks += _system(system)
     recent = [
