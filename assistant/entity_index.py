@@ -18,6 +18,7 @@ from assistant.documents import NodeDocument
 from assistant.embeddings import Encoder, Vector
 from assistant.index import DenseIndex, open_index
 from assistant.link import Linker
+from graph.inventory.cited_records import CitedRecord, cited_records
 from graph.inventory.entities import Entity, entities, people
 from graph.store import Store
 from graph.store.generations import generation
@@ -66,6 +67,8 @@ class EntityIndex:
         self.dense: dict[str, DenseIndex] = {}
         self.entities: list[Entity] = []
         self.labels: dict[str, str] = {}
+        # Records answers cite but questions never name (risk criteria, treatment actions): in ``labels`` too.
+        self.records: dict[str, CitedRecord] = {}
         self.linker = Linker([], common_words)
         self._stamp: tuple[int, ...] = ()
         self.last = self.refresh(force=True)
@@ -80,13 +83,14 @@ class EntityIndex:
         embedded = 0
         if inventory_changed:
             self.entities = entities(self.store)
+            self.records = cited_records(self.store)
             embedded = self._embed()
         else:
             others = [e for e in self.entities if e.kind != "person"]
             known = {e.iri for e in others}
             self.entities = others + [p for p in people(self.store) if p.iri not in known]
         self.linker = Linker(self.entities, self.common_words, self.standard)
-        self.labels = {e.iri: e.label for e in self.entities}
+        self.labels = {e.iri: e.label for e in self.entities} | {r.iri: r.label for r in self.records.values()}
         self.last = Refresh(len(self.entities), embedded)
         return self.last
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
 
+from assistant import assessment_answers
 from assistant.answer import Answer, Citation, EntityRef, QueryUsed, SuggestedAction
 from assistant.compose import cite
 from assistant.embeddings import Vector
@@ -167,10 +168,15 @@ class OrganisationAnswers:
         labels = {name: slot.label for name, slot in slots.items()}
         counting = bool(_COUNTING.search(question))
         today = self.today()
+        iris: list[str]
         if pattern.source == "gap":
             system = slots.get("system")
             items = gap_analysis(self.store, today, system.label if system else None)
             rows, total, sparql, iris = roadmap_rows(items), len(items), "", []
+        elif pattern.source == assessment_answers.SOURCE:
+            chosen = {name: slot.values for name, slot in slots.items() if slot.kind == "system"}
+            rows, total, iris = assessment_answers.assessment_rows(self.store, today, chosen)
+            sparql = ""
         else:
             bindings = {
                 name: [term(s.kind, v) for v in s.values] if len(s.values) > 1 else term(s.kind, s.values[0])
@@ -230,6 +236,9 @@ class OrganisationAnswers:
         ids = [m.id for m in find_ids(answer_text, self.nodes) if m.known]
         standard = [cite(self.nodes[i]) for i in dict.fromkeys(ids) if control is None or i != control.id]
         main = [cite(control)] if control is not None else []
+        records = self.entities.records  # the risk criteria, treatment actions: cited, never linked by name
+        cited = [records[i] for i in dict.fromkeys(iris) if i in records]
+        citations += [Citation(r.iri, r.label, kind_label(r.kind)) for r in cited]
         return main + citations + standard, [EntityRef(e.iri, e.kind, e.label) for e in entities]
 
     @staticmethod

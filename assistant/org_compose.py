@@ -104,9 +104,9 @@ def pattern_text(
 
 
 def command_for(pattern: NamedQuery, params: Mapping[str, str]) -> str:
-    """The ``aims`` command that lists every row (``aims query NAME --param k=v``, or ``aims gap``)."""
-    if pattern.source == "gap":
+    """The ``aims`` command that lists every row: ``aims query NAME --param k=v``, or the computing command."""
+    if pattern.source in {"gap", "assessments"}:
         system = params.get("system")
-        return "aims gap" + (f' --system "{system}"' if system else "")
+        return f"aims {pattern.source}" + (f' --system "{system}"' if system else "")
     shown = " ".join(f'--param {k}="{v}"' for k, v in params.items() if k != "today")
     return f"aims query {pattern.name}" + (f" {shown}" if shown else "")

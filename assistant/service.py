@@ -349,7 +349,7 @@ class Assistant:
             if system is None:
                 return compose.needs_system(node, self._some_systems(), confidence)
             decision = organisation.current_decision(self.store, node.id, system.iri)
-            fired = [s for s in rules.suggestions(self.store, system.iri) if s.control == node.id]
+            fired = rules.suggestions(self.store, system.iri, node.id)
             return compose.applicability(node, system, decision, fired, confidence)
         parent = self.nodes.get(node.parent or "")
         related = self._related(node)
@@ -374,7 +374,7 @@ class Assistant:
         standing = None
         if system is not None:
             decision = organisation.current_decision(self.store, node.id, system.iri)
-            fired = tuple(s for s in rules.suggestions(self.store, system.iri) if s.control == node.id)
+            fired = tuple(rules.suggestions(self.store, system.iri, node.id))
             standing = guidance_compose.SystemStanding(system, decision, fired)
         return guidance_compose.implementation(node, parent, related[:4], guidance, parsed.aspect, confidence, standing)
 

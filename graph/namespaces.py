@@ -23,6 +23,8 @@ RDF_TYPE = RDF + "type"
 # The organisation's own nodes (inventory records, decisions, people) and the organisation itself.
 ORG = "https://w3id.org/aims-graph/org/"
 ORGANISATION = ORG + "organisation"
+# The organisation's risk criteria (the inventory's risk_criteria section, or the defaults when it has none).
+RISK_CRITERIA = ORG + "risk-criteria"
 
 # Named graphs, one per concern (DESIGN.md: the standard is read-only, decisions survive reloads).
 GRAPH_BASE = "https://w3id.org/aims-graph/graph/"
@@ -45,6 +47,12 @@ GRAPH_REMINDERS = GRAPH_BASE + "reminders"
 # Where the work on each applicable control and each clause stands (graph.compliance.implementation): PROV
 # entities revised, never deleted, that survive re-imports like decisions.
 GRAPH_IMPLEMENTATION = GRAPH_BASE + "implementation"
+# Who accepted which risk at which level, and when (graph.compliance.risk_acceptance): PROV entities revised,
+# never deleted, that survive re-imports like decisions.
+GRAPH_RISK_ACCEPTANCE = GRAPH_BASE + "risk-acceptance"
+# Impact assessments of the AI systems (graph.compliance.impact_assessments): PROV entities revised, never
+# deleted, written by inventory imports (in the import's transaction) and by `aims assess` or Slack.
+GRAPH_ASSESSMENTS = GRAPH_BASE + "assessments"
 # Derived from the inventory and the decisions (graph.compliance.applicability); never edited by hand.
 GRAPH_APPLICABILITY = GRAPH_BASE + "applicability"
 

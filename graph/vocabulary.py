@@ -32,6 +32,9 @@ SCHEMES = {
     "eu_ai_act_tiers": AIMS + "EuAiActTier",
     "automation_levels": AIMS + "AutomationLevel",
     "implementation_statuses": AIMS + "ImplementationStatus",
+    "reassessment_triggers": AIMS + "ReassessmentTrigger",
+    "impact_kinds": AIMS + "ImpactKind",
+    "action_statuses": AIMS + "ActionStatus",
 }
 
 

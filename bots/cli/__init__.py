@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from bots.cli import (
+    assessment_commands,
     assistant_commands,
     graph_commands,
     implementation_commands,
     notify_commands,
     org_commands,
     report_commands,
+    risk_commands,
     serve_commands,
     slack_commands,
 )
@@ -16,12 +18,14 @@ from bots.cli.app import EXPECTED_ERRORS, app, report
 
 __all__ = [
     "app",
+    "assessment_commands",
     "assistant_commands",
     "graph_commands",
     "implementation_commands",
     "notify_commands",
     "org_commands",
     "report_commands",
+    "risk_commands",
     "run",
     "serve_commands",
     "slack_commands",

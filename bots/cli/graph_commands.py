@@ -83,7 +83,8 @@ def load(
         say(out, f"{graph}  {n} triples")
     if imported is not None:
         counts = ", ".join(f"{n} {kind}" for kind, n in imported.records.items())
-        say(out, f"inventory from {inventory}: {counts} ({imported.triples} triples)")
+        revised = f"; {imported.assessment_revisions} new impact assessment revision(s)"
+        say(out, f"inventory from {inventory}: {counts} ({imported.triples} triples){revised}")
     say(out, f"loaded {report.total} triples in {report.seconds:.2f} s; store holds {total} quads")
 
 

@@ -146,7 +146,7 @@ def _not_applicable_warnings(store: Store, request: DecisionRequest) -> list[Dec
                 f"deciding {control} not applicable leaves that risk without it",
             )
         )
-    suggested = rules.suggestions(store, None if whole else system)
+    suggested = rules.suggestions(store, None if whole else system, control)
     found += [
         DecisionWarning(
             "verdict",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from graph.compliance import gap_risks
 from graph.compliance.gap import gap_analysis
 from graph.compliance.reminders import EXPIRED, Reminder, lapsing
 from graph.compliance.soa import soa_progress
@@ -24,11 +25,18 @@ DIGEST_DAYS = 7
 # Lines of the digest that could grow with the organisation stop here; the bot says how many more.
 UNDECIDED_SHOWN = 20
 OVERDUE_SHOWN = 10
-# The gap's lines that are overdue rather than merely open: applicable controls without current evidence and
-# untreated risks (expired evidence and undecided controls have their own parts of the digest).
+# The gap's lines that are overdue rather than merely open: applicable controls without current evidence,
+# untreated risks, risks above the appetite nobody accepted and treatment actions past their due date
+# (expired evidence and undecided controls have their own parts of the digest).
 # Always overdue: what should already exist. Other lines are overdue once their due date has passed
 # (unfinished work past its target date).
-_OVERDUE_KINDS = ("no current evidence", "untreated risk", "implemented without evidence")
+_OVERDUE_KINDS = (
+    "no current evidence",
+    "untreated risk",
+    "implemented without evidence",
+    gap_risks.ABOVE,
+    gap_risks.OVERDUE_ACTION,
+)
 
 # The decisions stamped within the window: the stamps first (one range scan), then details for those only.
 RECENT = f"""

@@ -28,12 +28,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph.compliance import applicability
+from graph.compliance import applicability, gap_assessments, gap_prohibited, gap_risks
 from graph.compliance.applicability import APPLICABLE, CELL_PREDICATES, NOT_APPLICABLE, UNDECIDED
 from graph.compliance.contacts import split_owner
 from graph.compliance.decisions import system_iri
 from graph.compliance.evidence import EvidenceIndex, evidence_index
 from graph.compliance.implementation import Implementation, effective, in_force, requirement_clauses
+from graph.compliance.risk_criteria import DEFAULT_TREATMENT_REQUIRED_AT, RiskCriteria, risk_criteria
 from graph.compliance.rules import suggestions
 from graph.compliance.soa import controls
 from graph.namespaces import AIMS, DCTERMS, ISO, ORGANISATION, RDFS, SKOS
@@ -96,15 +97,19 @@ SMALL_SCOPE = 100
 # Points for the EU AI Act tier of a system a line concerns.
 TIER_POINTS = {"prohibited": 20, "high": 10, "gpai": 6, "limited": 4, "minimal": 1}
 UNKNOWN_TIER = 2
-# A risk level (likelihood x impact, 1-25) at or above this is above the organisation's appetite.
-APPETITE = 12
+# A risk level (likelihood x impact, 1-25) at or above this is above the organisation's appetite: the default,
+# when the inventory gives no risk_criteria (graph.compliance.risk_criteria reads the organisation's own).
+APPETITE = DEFAULT_TREATMENT_REQUIRED_AT
 ABOVE_APPETITE = 10
 # A risk that names a control and has no treatment yet counts this much more than its level.
 UNTREATED_BONUS = 5
 OVERDUE = 10
 # What a line starts from, by kind, before its own facts are added.
 BASE = {
+    gap_prohibited.KIND: gap_prohibited.SCORE,
     "untreated risk": 0,
+    gap_risks.ABOVE: gap_risks.BASE_ABOVE,
+    gap_risks.OVERDUE_ACTION: gap_risks.BASE_OVERDUE_ACTION,
     "expired evidence": 10,
     "expiring evidence": 3,
     "no decision": 2,
@@ -113,13 +118,22 @@ BASE = {
     "implemented without evidence": 8,
     "not applicable but named by a risk": 5,
     "requirements without status": 8,
+    gap_assessments.NO_ASSESSMENT: gap_assessments.BASE_MISSING,
+    gap_assessments.ASSESSMENT_OVERDUE: gap_assessments.BASE_OVERDUE,
+    gap_assessments.ASSESSMENT_INVALIDATED: gap_assessments.BASE_INVALIDATED,
 }
 # Due dates for lines without a date of their own, by score: at least this score -> within these days.
 DUE_BANDS = ((30, 14), (20, 30), (10, 60), (0, 90))
 UNASSIGNED = "unassigned"
 
 NEXT_STEP = {
-    "untreated risk": "choose a treatment and name its controls in the inventory, or record who accepted the risk",
+    gap_prohibited.KIND: gap_prohibited.NEXT_STEP,
+    "untreated risk": (
+        "choose a treatment and name its controls in the inventory, or have one of those the risk criteria name "
+        "accept it: aims accept-risk {risk} --accepter NAME --justification TEXT --by WHO"
+    ),
+    gap_risks.ABOVE: gap_risks.NEXT_ABOVE,
+    gap_risks.OVERDUE_ACTION: gap_risks.NEXT_OVERDUE_ACTION,
     "expired evidence": "renew the evidence (Renewed button or a new valid_until) or replace it",
     "expiring evidence": "renew the evidence before it lapses",
     "no decision": "decide whether the control applies ({first} first)",
@@ -129,6 +143,9 @@ NEXT_STEP = {
     "implemented without evidence": "add current evidence to the register and cite it, or correct the status",
     "not applicable but named by a risk": "revise the not-applicable decision or give the risk another treatment",
     "requirements without status": "record each clause's status, owner and target date (aims implement)",
+    gap_assessments.NO_ASSESSMENT: gap_assessments.NEXT_MISSING,
+    gap_assessments.ASSESSMENT_OVERDUE: gap_assessments.NEXT_OVERDUE,
+    gap_assessments.ASSESSMENT_INVALIDATED: gap_assessments.NEXT_INVALIDATED,
 }
 
 
@@ -198,6 +215,7 @@ class _InventoryFacts:
     evidence_owner: dict[str, str]
     ranked_items: list[GapItem]  # the organisation's evidence and risk lines, already in roadmap order
     ranked_keys: list[tuple[int, int, int, int, bool, int, str]] = field(default_factory=list)  # their _rank
+    criteria: RiskCriteria | None = None  # the appetite the risk lines judge by
 
 
 @dataclass
@@ -227,7 +245,12 @@ class _Group:
 def gap_analysis(store: Store, today: dt.date, system: str | None = None) -> list[GapItem]:
     """The prioritised roadmap for the organisation, or for one AI system."""
     only = system_iri(store, system) if system else None
-    facts = cached(store, ("gap-facts", today), lambda: _inventory_facts(store, today), depends_on=("inventory",))
+    facts = cached(
+        store,
+        ("gap-facts", today),
+        lambda: _inventory_facts(store, today),
+        depends_on=("inventory", "acceptances"),  # an accepted risk leaves the untreated lines
+    )
     systems = facts.systems
     if only is not None:
         name, level = systems.name_and_level[only]
@@ -257,6 +280,14 @@ def gap_analysis(store: Store, today: dt.date, system: str | None = None) -> lis
     ]
     items += _implementation_items(store, facts, systems, organisation, only, today)
     items += _contradiction_items(store, facts, systems, organisation, only, today)
+    items += gap_prohibited.prohibited_items(store, today, only, owner_of=lambda s: _owner_of(systems, s))
+    items += gap_risks.risk_gap_items(
+        store, today, only, tier_points=systems.tier, owner_of=lambda s: _owner_of(systems, s)
+    )
+    levels = {s: level for s, (_, level) in facts.systems.name_and_level.items()}
+    items += gap_assessments.assessment_gap_items(
+        store, today, only, tier_points=systems.tier, risk_levels=levels, owner_of=lambda s: _owner_of(systems, s)
+    )
     if only is None:
         items += _requirement_items(store, facts.systems, today)
         inventory_items = facts.ranked_items
@@ -316,7 +347,10 @@ def _rank(g: GapItem) -> tuple[int, int, int, int, bool, int, str]:
 
 
 _KIND_ORDER = {
+    gap_prohibited.KIND: -1,
     "untreated risk": 0,
+    gap_risks.ABOVE: 0,
+    gap_risks.OVERDUE_ACTION: 4,
     "expired evidence": 1,
     "not applicable but named by a risk": 2,
     "implemented without evidence": 3,
@@ -324,6 +358,9 @@ _KIND_ORDER = {
     "no decision": 5,
     "no current evidence": 6,
     "requirements without status": 7,
+    gap_assessments.ASSESSMENT_INVALIDATED: 2,
+    gap_assessments.NO_ASSESSMENT: 3,
+    gap_assessments.ASSESSMENT_OVERDUE: 4,
     "expiring evidence": 8,
 }
 
@@ -358,7 +395,12 @@ def _inventory_facts(store: Store, today: dt.date) -> _InventoryFacts:
         )
         if r["system"] is not None:
             affected.append(text(r["system"]))
-    untreated = [_Untreated(risk, title, level, tuple(a), who) for risk, (title, level, a, who) in risks.items()]
+    accepted = gap_risks.accepted_risks(store)  # accepting a risk is a treatment decision too: retain it
+    untreated = [
+        _Untreated(risk, title, level, tuple(a), who)
+        for risk, (title, level, a, who) in risks.items()
+        if risk not in accepted
+    ]
     naming: dict[str, list[_Naming]] = defaultdict(list)
     for r in store.select(NAMING_RISKS):
         entry = _Naming(text(r["id"]), text(r["system"]), _level(r), r["treatment"] is None)
@@ -368,7 +410,9 @@ def _inventory_facts(store: Store, today: dt.date) -> _InventoryFacts:
         owner[ORGANISATION] = text(r["owner"])
     systems = _Systems(name_and_level, by_level, tier, owner)
     evidence = evidence_index(store, today)
-    facts = _InventoryFacts(systems, evidence, untreated, dict(naming), evidence_owner, [])
+    facts = _InventoryFacts(
+        systems, evidence, untreated, dict(naming), evidence_owner, [], criteria=risk_criteria(store)
+    )
     facts.ranked_items.extend(sorted(_evidence_items(facts, None, today) + _risk_items(facts, None, today), key=_rank))
     facts.ranked_keys.extend(_rank(g) for g in facts.ranked_items)
     return facts
@@ -480,7 +524,7 @@ def _group_item(
     group: _Group,
     systems: _Systems,
     suggested: dict[str, set[str]],
-    suggested_tier: dict[str, tuple[int, str]],
+    suggested_tier: dict[str, tuple[int, str, str]],
     today: dt.date,
 ) -> GapItem:
     """A "no decision" or "no current evidence" line, scored from the risks and tiers that tie it to its systems."""
@@ -490,7 +534,7 @@ def _group_item(
     risk_points = named.weight if named else 0
     # The tier counts where something ties the control to the system: a rule (no decision) or its decision.
     if kind == "no decision":
-        tier_points, tier_system = suggested_tier.get(group.control, (0, ""))
+        tier_points, tier_system, why = suggested_tier.get(group.control, (0, "", ""))
     else:
         tier_system = max(group.riskiest, key=lambda s: systems.tier.get(s, 0), default="")
         tier_points = systems.tier.get(tier_system, 0)
@@ -505,7 +549,7 @@ def _group_item(
     )
     if kind == "no decision":
         rules = sorted(suggested.get(group.control, ()))
-        hint = f"; rules suggest it applies ({', '.join(rules)})" if rules else ""
+        hint = f"; rules suggest it applies ({', '.join(rules)}): {why}" if rules else ""
         reason = f"no applicability decision for {group.size} system(s): {who}{hint}{because}"
     else:
         rules = []
@@ -540,20 +584,24 @@ def _owner_of(systems: _Systems, system: str) -> str:
 
 def _suggested_rules(
     store: Store, only: str | None, systems: int, tier: dict[str, int]
-) -> tuple[dict[str, set[str]], dict[str, tuple[int, str]]]:
+) -> tuple[dict[str, set[str]], dict[str, tuple[int, str, str]]]:
     """Per control, the rules suggesting it for a system still undecided, and the highest tier among those systems.
+
+    With the highest tier comes a rule's reason for that system, so the line says why in the rule's words.
 
     Detail for small organisations: a 10,000-system roadmap is ranked by its risks alone.
     """
     found: dict[str, set[str]] = defaultdict(set)
-    top: dict[str, tuple[int, str]] = {}
+    top: dict[str, tuple[int, str, str]] = {}
     if systems > 200:
         return found, top
     cells = applicability.cells_in_force(store, [only] if only else applicability.systems_in_scope(store))
     for s in suggestions(store, only):
         if cells.get(s.system, {}).get(s.control) == UNDECIDED:
             found[s.control].add(s.rule)
-            top[s.control] = max(top.get(s.control, (0, "")), (tier.get(s.system, 0), s.system))
+            # Suggestions come ordered by system, control, rule: a tie keeps the first rule's reason.
+            if (tier.get(s.system, 0), s.system) > top.get(s.control, (0, "", ""))[:2]:
+                top[s.control] = (tier.get(s.system, 0), s.system, s.reason)
     return found, top
 
 
@@ -587,15 +635,16 @@ def _evidence_items(facts: _InventoryFacts, only: str | None, today: dt.date) ->
 def _risk_items(facts: _InventoryFacts, only: str | None, today: dt.date) -> list[GapItem]:
     items = []
     names = facts.systems.name_and_level
+    criteria = facts.criteria or RiskCriteria("", APPETITE)
     for risk in facts.untreated:
         if only is not None and only not in risk.systems:
             continue
         affected = ", ".join(sorted(names[s][0] for s in risk.systems if s in names))
         tier_points = max((facts.systems.tier.get(s, 0) for s in risk.systems), default=0)
-        above = risk.level >= APPETITE
+        above = criteria.above_appetite(risk.level)
         score = risk.level + tier_points + (ABOVE_APPETITE if above else 0)
-        appetite = f", above the appetite of {APPETITE}" if above else ""
-        reason = f"risk level {risk.level} (likelihood x impact{appetite}) has no treatment"
+        appetite = f"; at or above the appetite, {criteria.appetite_text()}" if above else ""
+        reason = f"risk level {risk.level} (likelihood x impact) has no treatment{appetite}"
         reason += f"; affects {affected or 'no system'}"
         owner = split_owner(risk.owner)[0] or UNASSIGNED
         items.append(
@@ -611,7 +660,7 @@ def _risk_items(facts: _InventoryFacts, only: str | None, today: dt.date) -> lis
                 score,
                 owner,
                 _due(score, today),
-                NEXT_STEP["untreated risk"],
+                NEXT_STEP["untreated risk"].format(risk=risk.title.split(" ", 1)[0]),
             )
         )
     return items

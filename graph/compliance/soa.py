@@ -26,6 +26,7 @@ from graph.compliance.decisions import system_iri, verdict_label
 from graph.compliance.evidence import EvidenceStatus, evidence_for_system, evidence_index
 from graph.compliance.implementation import Implementation, effective, in_force, requirement_clauses
 from graph.compliance.rules import suggestions
+from graph.compliance.soa_risks import risks_by_control
 from graph.namespaces import AIMS, GRAPH_APPLICABILITY, ISO, ORGANISATION, PROV, RDFS, SKOS, control_order
 from graph.store import Row, Store, text
 from graph.store.generations import cached
@@ -110,6 +111,9 @@ class SoaRow:
     owner: str = ""
     target_date: str = ""
     implementation: str = ""  # one line: "planned, due 2027-01-31, owner Priya Natarajan (inherited ...)"
+    # The system's risks that name the control as their treatment, before and after it, and whether the rest
+    # is accepted (graph.compliance.soa_risks); empty in the roll-up.
+    risks: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,7 @@ def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[Soa
     scope = text(named[0]["name"]) if named else (system or "organisation")
     own = ORGANISATION_DECISION if iri == ORGANISATION else OWN_DECISION
     records = in_force(store)
+    named_by = risks_by_control(store, iri) if iri != ORGANISATION else {}
     rows = []
     for control, title in controls(store):
         found, basis = decided.get(control), own
@@ -199,6 +204,7 @@ def soa_for_system(store: Store, system: str | None, today: dt.date) -> list[Soa
                 tuple(evidence.get(control, ())),
                 basis,
                 *_implementation(*effective(records, control, iri)),
+                risks=named_by.get(control, ""),
             )
         )
     return rows

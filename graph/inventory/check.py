@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.compliance.contacts import EMAIL, SLACK_USER_ID, split_owner
+from graph.inventory.check_risks import check_risk_records
 from graph.inventory.files import Inventory, Record
 from graph.inventory.located_yaml import Located
-from graph.inventory.schema import KEY_FIELD, MULTI_VALUED, ORGANISATION_FIELDS, SCHEMA, Field
+from graph.inventory.schema import KEY_FIELD, MULTI_VALUED, SCHEMA, SINGLE_RECORDS, Field
 from graph.namespaces import node_iri
 from graph.vocabulary import SCHEMES, VocabularyError, vocabulary
 
 _SINGULAR = {"suppliers": "supplier", "models": "model", "datasets": "dataset", "systems": "system", "risks": "risk"}
+_SINGULAR["impact_assessments"] = "impact assessment"
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
@@ -79,6 +81,15 @@ class Checker:
                 level = None
             if level is None or not 1 <= level <= 5:
                 self.report(located.line, where, f"expected a whole number from 1 to 5, got {v!r}")
+                return None
+            return level
+        if spec.type == "risk_level":
+            try:
+                level = int(str(v)) if not isinstance(v, bool) else None
+            except ValueError:
+                level = None
+            if level is None or not 1 <= level <= 25:
+                self.report(located.line, where, f"expected a risk level, a whole number from 1 to 25, got {v!r}")
                 return None
             return level
         if spec.type == "date":
@@ -146,6 +157,8 @@ class Checker:
                 kind = vocabulary().kind_label(SCHEMES[spec.scheme])
                 self.report(line, where, str(exc).replace("unknown value", f"unknown {kind}", 1))
                 return False
+        if spec.type == "owners":
+            return self._contact(where, "owner", value, line) is not None
         if spec.type == "controls" and value not in self.controls:
             self.report(line, where, f"{value!r} is not an Annex A control of ISO/IEC 42001:2023")
             return False
@@ -188,8 +201,9 @@ def check_records(
                 " (names must differ in letters or digits, not only in case, spaces or punctuation; rename one)",
             )
     checked: list[tuple[Record, dict[str, object]]] = []
-    for record in ([inventory.organisation] if inventory.organisation else []) + inventory.records:
-        schema = ORGANISATION_FIELDS if record.kind == "organisation" else SCHEMA[record.kind]
+    singles = [r for r in (inventory.organisation, inventory.risk_criteria) if r is not None]
+    for record in singles + inventory.records:
+        schema = SINGLE_RECORDS.get(record.kind) or SCHEMA[record.kind]
         values: dict[str, object] = {}
         for name, located in record.fields.items():
             if name not in schema:
@@ -204,4 +218,5 @@ def check_records(
             if spec.required and name not in record.fields:
                 checker.report(record.line, f"{record.label()}.{name}", "required field is missing")
         checked.append((record, values))
+    check_risk_records(checker, checked)
     return checker, checked

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from graph.inventory.limits import MAX_FILE_BYTES
 from graph.inventory.located_yaml import Located, SourceError, read_located_yaml, read_utf8
-from graph.inventory.schema import KEY_FIELD, MULTI_VALUED, SCHEMA
+from graph.inventory.schema import KEY_FIELD, MULTI_VALUED, RISK_CRITERIA_FIELDS, SCHEMA
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Inventory:
     path: Path
     organisation: Record | None = None
     records: list[Record] = field(default_factory=list)
+    risk_criteria: Record | None = None
     problems: list[str] = field(default_factory=list)
 
 
@@ -69,6 +70,11 @@ def _from_yaml(path: Path, root: Located, read_problems: list[str]) -> Inventory
                 problems.append(f"{path}:{section.line}: organisation: expected a mapping")
                 continue
             inventory.organisation = Record("organisation", 1, section.line, section.value)
+        elif key == "risk_criteria":
+            if not isinstance(section.value, dict):
+                problems.append(f"{path}:{section.line}: risk_criteria: expected a mapping")
+                continue
+            inventory.risk_criteria = Record("risk_criteria", 1, section.line, section.value)
         elif key in SCHEMA:
             if not isinstance(section.value, list):
                 problems.append(f"{path}:{section.line}: {key}: expected a list of records")
@@ -79,14 +85,18 @@ def _from_yaml(path: Path, root: Located, read_problems: list[str]) -> Inventory
                     continue
                 inventory.records.append(Record(key, i, item.line, item.value))
         else:
-            known = ", ".join(["organisation", *SCHEMA])
+            known = ", ".join(["organisation", "risk_criteria", *SCHEMA])
             problems.append(f"{path}:{section.line}: unknown section {key!r}; expected one of {known}")
     inventory.problems = problems
     return inventory
 
 
 def _from_csv(path: Path, max_bytes: int) -> Inventory:
-    """A CSV with a ``kind`` column (systems, risks ...); list fields separated by ``;``."""
+    """A CSV with a ``kind`` column (systems, risks ...); list fields separated by ``;``.
+
+    The risk criteria are one row of kind ``risk_criteria`` (a second is refused): its scales and
+    ``may_accept`` are ``;``-separated lists like any other.
+    """
     inventory = Inventory(path)
     counters: dict[str, int] = {}
     problems = []
@@ -111,21 +121,30 @@ def _from_csv(path: Path, max_bytes: int) -> Inventory:
                 )
                 continue
             kind = (row.pop("kind") or "").strip()
-            if kind not in SCHEMA:
-                problems.append(f"{path}:{line}: kind: unknown kind {kind!r}; expected one of {', '.join(SCHEMA)}")
+            if kind not in SCHEMA and kind != "risk_criteria":
+                kinds = ", ".join([*SCHEMA, "risk_criteria"])
+                problems.append(f"{path}:{line}: kind: unknown kind {kind!r}; expected one of {kinds}")
+                continue
+            if kind == "risk_criteria" and inventory.risk_criteria is not None:
+                first = inventory.risk_criteria.line
+                problems.append(f"{path}:{line}: risk_criteria: given twice; keep one row (the first is line {first})")
                 continue
             counters[kind] = counters.get(kind, 0) + 1
             fields: dict[str, Located] = {}
+            schema = RISK_CRITERIA_FIELDS if kind == "risk_criteria" else SCHEMA[kind]
             for name, raw in row.items():
                 if raw is None or not raw.strip():
                     continue
-                spec = SCHEMA[kind].get(name)
+                spec = schema.get(name)
                 multi = spec is not None and spec.type in MULTI_VALUED
                 value: object = (
                     [Located(p.strip(), line) for p in raw.split(";") if p.strip()] if multi else raw.strip()
                 )
                 fields[name] = Located(value, line)
-            inventory.records.append(Record(kind, counters[kind], line, fields))
+            if kind == "risk_criteria":
+                inventory.risk_criteria = Record(kind, 1, line, fields)
+            else:
+                inventory.records.append(Record(kind, counters[kind], line, fields))
     except csv.Error as exc:
         raise SourceError(f"{path}:{reader.line_num}: malformed CSV: {exc} (fix the quoting on this line)") from None
     inventory.problems = problems

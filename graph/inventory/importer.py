@@ -3,7 +3,8 @@
 Everything is read, type-checked, cross-checked (references, duplicates, control ids) and validated with
 SHACL before the store is touched; any error names file, line and field, and nothing is written. A good
 file replaces the whole inventory graph in one transaction, together with the applicability matrix
-recomputed for the systems now in scope; decisions are never touched.
+recomputed for the systems now in scope and a new revision of each impact assessment the file changed
+(graph.inventory.assessment_import); decisions are never touched, and no assessment is ever deleted.
 """
 
 from __future__ import annotations
@@ -21,14 +22,24 @@ from graph.compliance.contacts import split_owner
 from graph.compliance.renewals import renewed
 from graph.ingest.shacl import Violation
 from graph.ingest.shacl_core import read_shapes, validate
+from graph.inventory.assessment_import import (
+    ASSESSMENT_KINDS,
+    Staged,
+    conflicts,
+    cross_field_problems,
+    revised_graph,
+    stage,
+)
 from graph.inventory.check import check_records
 from graph.inventory.files import Record, read_inventory
 from graph.inventory.limits import MAX_FILE_BYTES
+from graph.inventory.risk_triples import criteria_triples, derived_triples
 from graph.inventory.schema import CLASSES, ORGANISATION_FIELDS, SCHEMA, Field
 from graph.namespaces import (
     AIMS,
     DCTERMS,
     GRAPH_APPLICABILITY,
+    GRAPH_ASSESSMENTS,
     GRAPH_INVENTORY,
     GRAPH_STANDARD,
     ISO,
@@ -62,6 +73,7 @@ _PREDICATES = {
     "trains_in_house": AIMS + "trainsInHouse",
     "uses_third_party": AIMS + "usesThirdPartyModel",
     "customer_facing": AIMS + "customerFacing",
+    "affects_individuals": AIMS + "affectsIndividuals",
     "automation": AIMS + "automationLevel",
     "human_oversight": AIMS + "humanOversight",
     "models": AIMS + "usesModel",
@@ -84,6 +96,11 @@ _PREDICATES = {
     "lifecycle_stage": AIMS + "lifecycleStage",
     "email": AIMS + "email",
     "slack_id": AIMS + "slackId",
+    "residual_likelihood": AIMS + "residualLikelihood",
+    "residual_impact": AIMS + "residualImpact",
+    "risk": AIMS + "treatsRisk",
+    "due": AIMS + "dueDate",
+    "status": AIMS + "actionStatus",
 }
 # Where one field name means different things for different kinds of record.
 _KIND_PREDICATES = {
@@ -92,6 +109,7 @@ _KIND_PREDICATES = {
     ("datasets", "personal_data"): AIMS + "containsPersonalData",
     # A person's role is the same fact as the one written beside an owner's name: one predicate for both.
     ("people", "role"): AIMS + "position",
+    ("treatment_actions", "action"): DCTERMS + "description",
 }
 
 
@@ -135,6 +153,8 @@ def _object(kind: str, name: str, value: str, schema: dict[str, Field]) -> Named
 
 
 def _triples(record: Record, values: dict[str, object]) -> list[Triple]:
+    if record.kind == "risk_criteria":
+        return criteria_triples(values)  # graph.inventory.risk_triples: one node with its scales
     if record.kind == "organisation":
         subject, schema, cls = NamedNode(ORGANISATION), ORGANISATION_FIELDS, "Organisation"
     else:
@@ -157,6 +177,7 @@ def _triples(record: Record, values: dict[str, object]) -> list[Triple]:
     if record.kind == "people":
         # A listed person is the very agent node an owner's name makes (node_iri("people", name)).
         triples.append(Triple(subject, _iri(RDF_TYPE), _iri(PROV + "Agent")))
+    triples += derived_triples(record, values)  # residual level, action label
     if isinstance(owner := values.get("owner"), str):
         triples += owner_triples(subject, owner)
     for name, value in values.items():
@@ -203,12 +224,16 @@ class InventoryReport:
 
     records: dict[str, int]
     triples: int
+    assessment_revisions: int = 0
 
 
 def build_inventory(
     path: Path, store: Store, vocabulary_and_shapes: tuple[list[Triple], Path], max_bytes: int = MAX_FILE_BYTES
-) -> tuple[list[Triple], dict[str, int]]:
-    """Read and check ``path`` against the standard in ``store``; the triples and counts, or InventoryError.
+) -> tuple[list[Triple], dict[str, int], Staged]:
+    """Read and check ``path`` against the standard in ``store``: triples, counts and impact assessments.
+
+    ``InventoryError`` lists every problem. The impact assessments are returned apart: they are written as
+    revisions in their own graph (``graph.inventory.assessment_import``), not as inventory triples.
 
     SHACL runs on Oxigraph (``graph.ingest.shacl_core``) with the same shapes file as ``aims load``:
     pyshacl took a minute and a gigabyte for a 10,000-system file.
@@ -217,25 +242,34 @@ def build_inventory(
     controls = {text(r["id"]) for r in store.select(_IDS_OF, bindings={"class": NamedNode(AIMS + "Control")})}
     sources = {text(r["id"]) for r in store.select(_IDS_OF, bindings={"class": NamedNode(AIMS + "RiskSource")})}
     checker, checked = check_records(inventory, controls, sources)
+    checker.problems.extend(cross_field_problems(path, checked))
     if checker.problems:
         raise InventoryError(path, sorted(checker.problems, key=_line_of))
     # The organisation node always exists: organisation-wide decisions and evidence point at it.
     triples: list[Triple] = [Triple(NamedNode(ORGANISATION), NamedNode(RDF_TYPE), NamedNode(AIMS + "Organisation"))]
     lines: dict[str, Record] = {}
     for record, values in checked:
+        if record.kind in ASSESSMENT_KINDS:
+            continue  # revisions in the assessments graph, staged below
         made = _triples(record, values)
         lines[text(made[0].subject)] = record
         triples.extend(made)
+    if inventory.risk_criteria is None:
+        triples += criteria_triples(None)  # the default appetite, in the graph where every reader finds it
     # Owners' agent triples repeat once per record they own; the store would keep one of each anyway.
     triples = list(dict.fromkeys(triples))
+    staged = stage(checked, triples)
+    lines.update(staged.lines)
     vocabulary, shapes = vocabulary_and_shapes
     context = [q.triple for q in store.quads(GRAPH_STANDARD)]
-    violations = validate([*triples, *context, *vocabulary], read_shapes(shapes))
+    violations = validate([*triples, *staged.check_triples, *context, *vocabulary], read_shapes(shapes))
     own = [v for v in violations if v.focus in lines]
     if own:
         raise InventoryError(path, [_render(path, lines, v) for v in own])
+    if refused := conflicts(store, staged, path):
+        raise InventoryError(path, refused)
     counts = {kind: sum(1 for r, _ in checked if r.kind == kind) for kind in SCHEMA}
-    return triples, counts
+    return triples, counts, staged
 
 
 def _line_of(problem: str) -> int:
@@ -264,7 +298,7 @@ def import_inventory(
 ) -> InventoryReport:
     """Replace the inventory graph with the content of ``path`` (all or nothing); files over ``max_bytes`` refused."""
     step(f"checking {path.name}")
-    triples, counts = build_inventory(path, store, (vocabulary, shapes), max_bytes)
+    triples, counts, staged = build_inventory(path, store, (vocabulary, shapes), max_bytes)
     step("writing the inventory graph")
     system_class = NamedNode(AIMS + "AISystem")
     systems = [text(t.subject) for t in triples if t.object == system_class and t.predicate.value == RDF_TYPE]
@@ -272,10 +306,15 @@ def import_inventory(
         # Renewals recorded since (in Slack or the CLI) stay in force over the file's dates; read under the
         # lock so a renewal written meanwhile is not lost.
         triples = renewed(store, triples)
-        # The applicability matrix follows the systems in scope, in the same transaction as the inventory.
-        store.replace_graphs({GRAPH_INVENTORY: triples, GRAPH_APPLICABILITY: matrix_triples(store, systems)})
-    bump(store, "inventory", "decisions")
-    return InventoryReport(counts, len(triples))
+        # The applicability matrix follows the systems in scope, in the same transaction as the inventory;
+        # so do new revisions of the file's impact assessments (only those whose content changed).
+        graphs = {GRAPH_INVENTORY: triples, GRAPH_APPLICABILITY: matrix_triples(store, systems)}
+        assessments, revised = revised_graph(store, staged, triples, source=path.name)
+        if assessments is not None:
+            graphs[GRAPH_ASSESSMENTS] = assessments
+        store.replace_graphs(graphs)
+    bump(store, "inventory", "decisions", "assessments")
+    return InventoryReport(counts, len(triples), revised)
 
 
 _IDS_OF = f"""

@@ -150,14 +150,32 @@ def legend() -> str:
     return f'<ul class="legend">{items}</ul>'
 
 
-def _risk_chip(risk: RiskPoint) -> str:
-    treated = "treated" if risk.treatment else "untreated"
-    tip = (
-        f"{risk.id} {risk.title}\nlikelihood {risk.likelihood} x impact {risk.impact} = level {risk.level}\n"
-        f"owner: {risk.owner or 'not given'}\nsystems: {', '.join(risk.systems) or 'none named'}\n"
+def _risk_tip(risk: RiskPoint) -> str:
+    """A risk's tooltip: its rating before and after treatment, owner, systems, treatment and acceptance."""
+    tip = f"{risk.id} {risk.title}\nbefore treatment: likelihood {risk.likelihood} x impact {risk.impact}"
+    tip += f" = level {risk.level}"
+    if risk.residual_level:
+        tip += (
+            f"\nafter treatment: likelihood {risk.residual_likelihood} x impact {risk.residual_impact} = level "
+            f"{risk.residual_level}"
+        )
+    tip += (
+        f"\nowner: {risk.owner or 'not given'}\nsystems: {', '.join(risk.systems) or 'none named'}\n"
         f"treatment: {risk.treatment or 'none recorded'}"
     )
-    return f'<span class="risk {treated}" title="{esc(tip)}">{esc(risk.id)}</span>'
+    return tip + (f"\nacceptance: {risk.acceptance}" if risk.acceptance else "")
+
+
+def _risk_chip(risk: RiskPoint) -> str:
+    """The marker where the rating before treatment puts a risk; an arrow says it moves after treatment."""
+    treated = "treated" if risk.treatment else "untreated"
+    moves = " &#x2192;" if risk.residual_level else ""
+    return f'<span class="risk {treated}" title="{esc(_risk_tip(risk))}">{esc(risk.id)}{moves}</span>'
+
+
+def _after_chip(risk: RiskPoint) -> str:
+    """The second marker, dashed, where the rating after treatment (the residual rating) puts the risk."""
+    return f'<span class="risk after" title="{esc(_risk_tip(risk))}">&#x2192; {esc(risk.id)}</span>'
 
 
 def risk_table(risks: RiskMatrix) -> str:
@@ -171,15 +189,18 @@ def risk_table(risks: RiskMatrix) -> str:
             chips = "".join(_risk_chip(r) for r in here.shown) if here else ""
             if here and here.total > len(here.shown):
                 chips += f'<span class="more">+{here.total - len(here.shown):,} more</span>'
+            chips += "".join(_after_chip(r) for r in here.after) if here else ""
+            if here and here.after_total > len(here.after):
+                chips += f'<span class="more">+{here.after_total - len(here.after):,} more after treatment</span>'
             cells.append(
                 f'<td class="risk-cell" data-likelihood="{likelihood}" data-impact="{impact}" '
-                f'style="background:{risk_colour(likelihood * impact)}">{chips}</td>'
+                f'style="background:{risk_colour(likelihood * impact, risks.appetite)}">{chips}</td>'
             )
         rows.append(f'<tr><th scope="row">{impact}</th>{"".join(cells)}</tr>')
     head = "".join(f'<th scope="col">{n}</th>' for n in range(1, 6))
     return (
-        '<table class="risks"><caption>Impact (rows) against likelihood (columns), as recorded: before '
-        "treatment</caption>"
+        '<table class="risks"><caption>Impact (rows) against likelihood (columns): each risk where it stood '
+        "before treatment, and (&#x2192; dashed) where its residual rating puts it after treatment</caption>"
         f'<thead><tr><th class="corner">impact \\ likelihood</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
         "</table>"
     )

@@ -27,6 +27,7 @@ from graph.publish.report_model import (
     EvidenceTimeline,
     Report,
     RiskMatrix,
+    RiskPoint,
 )
 
 NOTICE = (
@@ -92,6 +93,7 @@ table.risks thead th, table.risks th[scope=row] {{ background: #eceff1; min-widt
 .risk {{ display: inline-block; margin: .1rem; padding: 0 .3rem; border-radius: 3px; background: #fff;
   border: 1px solid {INK}; font-size: .8rem; cursor: help; }}
 .risk.untreated {{ font-weight: 700; border-width: 2px; }}
+.risk.after {{ border-style: dashed; background: transparent; }}
 .more {{ font-size: .75rem; color: {MUTED}; }}
 .note {{ color: {MUTED}; font-size: .9rem; }}
 @media print {{ .matrix-wrap {{ max-height: none; overflow: visible; }} nav {{ display: none; }} }}
@@ -178,10 +180,12 @@ def _glance(report: Report) -> str:
     if report.risks.highest:
         top = report.risks.highest[0]
         state = "untreated" if not top.treatment else "treated"
+        after = f", level {top.residual_level} after treatment" if top.residual_level else ""
+        accepted = f"; {esc(top.acceptance)}" if top.acceptance else ""
         cards.append(
             '<section class="card bad"><h2>Highest risk</h2>'
             f'<div class="big">{esc(top.id)}: level {top.level}</div>'
-            f"{esc(top.title)} (likelihood {top.likelihood} x impact {top.impact}, {state})</section>"
+            f"{esc(top.title)} (likelihood {top.likelihood} x impact {top.impact}, {state}{after}){accepted}</section>"
         )
     if report.gaps:
         first = report.gaps[0]
@@ -270,12 +274,34 @@ def _evidence_section(evidence: EvidenceTimeline, today: dt.date) -> str:
     return "".join(parts) + "</section>"
 
 
+def _risk_note(risks: RiskMatrix) -> str:
+    """What the matrix shows: before and after treatment, and the appetite its colours mark."""
+    source = "our risk criteria" if risks.appetite_given else "the default: the inventory records no risk criteria"
+    note = (
+        "Each risk sits where the likelihood and impact recorded in the inventory place it before treatment "
+        "(untreated risks in bold). "
+    )
+    if risks.residual_rated:
+        note += (
+            f"{risks.residual_rated:,} of {risks.rated:,} risks also have a rating after treatment (residual risk): "
+            "their first marker carries an arrow (R-1 &#x2192;) and a dashed marker (&#x2192; R-1) sits where the "
+            "treatment brings them; the others have no residual rating yet, so no after-treatment position. "
+        )
+    else:
+        note += "No risk has a rating after treatment (residual risk) yet, so there is no after-treatment position. "
+    return note + f"Red cells are at or above the appetite, level {risks.appetite} ({source})."
+
+
+def _after_treatment(risk: RiskPoint) -> str:
+    if not risk.residual_level:
+        return "not rated"
+    return f"{risk.residual_likelihood} x {risk.residual_impact} = {risk.residual_level}"
+
+
 def _risk_section(risks: RiskMatrix) -> str:
     parts = [
         '<section id="risks"><h2>Risk matrix</h2>',
-        '<p class="note">Each risk sits where the likelihood and impact recorded in the inventory place it: '
-        "its rating before treatment. The inventory records no rating after treatment (residual risk), so "
-        "there is no after-treatment position to show. Untreated risks are in bold.</p>",
+        f'<p class="note">{_risk_note(risks)}</p>',
         risk_table(risks),
     ]
     if risks.unrated_total:
@@ -287,14 +313,15 @@ def _risk_section(risks: RiskMatrix) -> str:
         parts.append(f'<p class="note">Without a rating (not placed): {esc(", ".join(risks.unrated))}{more}.</p>')
     rows = "".join(
         f"<tr><td>{esc(r.id)}</td><td>{esc(r.title)}</td><td>{r.likelihood} x {r.impact} = {r.level}</td>"
-        f"<td>{esc(r.treatment or 'none recorded')}</td><td>{esc(r.owner)}</td>"
-        f"<td>{esc(', '.join(r.systems))}</td></tr>"
+        f"<td>{_after_treatment(r)}</td><td>{esc(r.treatment or 'none recorded')}</td>"
+        f"<td>{esc(r.acceptance or 'none')}</td><td>{esc(r.owner)}</td><td>{esc(', '.join(r.systems))}</td></tr>"
         for r in risks.highest
     )
     if rows:
         parts.append(
             f"<h3>Highest risks ({len(risks.highest)} of {risks.rated:,} rated)</h3>"
-            '<table class="list"><thead><tr><th>risk</th><th>title</th><th>level</th><th>treatment</th>'
+            '<table class="list"><thead><tr><th>risk</th><th>title</th><th>level</th><th>after treatment</th>'
+            "<th>treatment</th><th>acceptance</th>"
             f"<th>owner</th><th>systems</th></tr></thead><tbody>{rows}</tbody></table>"
         )
     return "".join(parts) + "</section>"

@@ -202,7 +202,7 @@ def _systems(store: Store, control: str) -> list[Neighbour]:
     names = {text(r["system"]): text(r["name"]) for r in store.select(SYSTEM_NAMES)}
     suggested = set()
     if len(names) <= RULES_UP_TO:
-        suggested = {s.system for s in suggestions(store) if s.control == control}
+        suggested = {s.system for s in suggestions(store, control=control)}
     rank = {APPLICABLE: 0, UNDECIDED: 1, NOT_APPLICABLE: 2}
     found = []
     for system, name in names.items():

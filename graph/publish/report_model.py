@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.compliance.gap import GapItem
+from graph.compliance.risk_criteria import DEFAULT_TREATMENT_REQUIRED_AT
 
 # Cell states of the applicability matrix, as the legend names them.
 APPLICABLE = "applicable"
@@ -174,7 +175,11 @@ class EvidenceTimeline:
 
 @dataclass(frozen=True)
 class RiskPoint:
-    """A risk placed on the matrix by its recorded likelihood and impact (both 1-5)."""
+    """A risk placed on the matrix by its likelihood and impact before treatment (both 1-5), and after it.
+
+    ``residual_likelihood`` and ``residual_impact`` are 0 when the inventory records no rating after
+    treatment; ``acceptance`` says who accepted the risk and whether that still holds ("" when nobody did).
+    """
 
     id: str
     title: str
@@ -183,35 +188,54 @@ class RiskPoint:
     owner: str
     treatment: str
     systems: tuple[str, ...]
+    residual_likelihood: int = 0
+    residual_impact: int = 0
+    acceptance: str = ""
 
     @property
     def level(self) -> int:
         """Likelihood x impact, 1-25."""
         return self.likelihood * self.impact
 
+    @property
+    def residual_level(self) -> int:
+        """Residual likelihood x residual impact, 1-25; 0 without a rating after treatment."""
+        return self.residual_likelihood * self.residual_impact
+
 
 @dataclass(frozen=True)
 class RiskCell:
-    """One cell of the risk matrix: how many risks sit there, and the first of them (untreated first)."""
+    """One cell of the risk matrix: the risks placed there before treatment, and those placed there after it.
+
+    ``shown`` (untreated first) and ``total`` are the risks whose rating before treatment puts them in the
+    cell; ``after`` and ``after_total`` those whose residual rating does.
+    """
 
     likelihood: int
     impact: int
     total: int
     shown: tuple[RiskPoint, ...]
+    after_total: int = 0
+    after: tuple[RiskPoint, ...] = ()
 
 
 @dataclass(frozen=True)
 class RiskMatrix:
-    """Where the rated risks sit, the highest of them, and the risks without a rating (they cannot be placed).
+    """Where the rated risks sit before and after treatment, the highest of them, and the unrated ones.
 
-    The ratings are the ones the inventory records, before treatment: it has no residual likelihood or
-    impact yet, so there is no "after" to place, and the report says so rather than drawing one.
+    Every rated risk sits where its rating before treatment puts it; a risk with a residual rating
+    (``residual_likelihood``/``residual_impact`` in the inventory) also sits, as a second marker, where
+    its rating after treatment puts it. Risks without a residual rating have only the first.
 
     Args:
-        cells: the non-empty cells, each with its count and at most ``report_risks.PER_CELL`` risks.
+        cells: the non-empty cells, each with its counts and at most ``report_risks.PER_CELL`` risks of each.
         highest: the highest levels first (untreated before treated), at most ``report_risks.HIGHEST``.
         rated: how many risks are placed.
         unrated: ids of risks without likelihood or impact (the first few), and ``unrated_total`` of them.
+        residual_rated: how many of the placed risks also have a rating after treatment.
+        appetite: the level from which treatment is required (the risk criteria's, else the default), the
+            boundary of the cells' colours.
+        appetite_given: whether the appetite is the organisation's own (False: the default).
     """
 
     cells: tuple[RiskCell, ...]
@@ -219,6 +243,9 @@ class RiskMatrix:
     rated: int
     unrated: tuple[str, ...] = ()
     unrated_total: int = 0
+    residual_rated: int = 0
+    appetite: int = DEFAULT_TREATMENT_REQUIRED_AT
+    appetite_given: bool = False
 
 
 @dataclass(frozen=True)

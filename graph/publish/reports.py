@@ -58,11 +58,14 @@ DOCUMENT_COLUMNS = (
     "approved_by",
     "approved_on",
     "approved_fingerprint",
+    "impact_assessment",
 )
+# Columns added after the others were fixed, appended at the very end so positional readers keep working.
+APPENDED_COLUMNS = ("risks",)
 DOCUMENT_SHEET = "Document"
 ROLLUP_SHEET = "Organisation roll-up"
 # The workbook's SoA sheets also list every evidence link (the evidence cell can hold one hyperlink).
-XLSX_COLUMNS = (*SOA_COLUMNS, "evidence_links")
+XLSX_COLUMNS = (*SOA_COLUMNS, "evidence_links", *APPENDED_COLUMNS)
 # Widths in characters; the long-text columns wrap.
 XLSX_WIDTHS = {
     "control": 10,
@@ -80,10 +83,11 @@ XLSX_WIDTHS = {
     "implementation_owner": 22,
     "target_date": 12,
     "evidence_links": 45,
+    "risks": 50,
     "field": 22,
     "value": 100,
 }
-XLSX_WRAPPED = ("title", "justification", "suggested_by", "evidence", "basis", "evidence_links", "value")
+XLSX_WRAPPED = ("title", "justification", "suggested_by", "evidence", "basis", "evidence_links", "risks", "value")
 # A roll-up workbook gets one sheet per AI system up to this many; past it, each is exported on its own.
 MAX_SYSTEM_SHEETS = 250
 # Markdown cells are cut here (a justification is at most 1,500 characters; evidence lists can grow).
@@ -129,6 +133,11 @@ def _cells(row: SoaRow) -> list[str]:
     ]
 
 
+def _appended(row: SoaRow) -> list[str]:
+    """The cells of ``APPENDED_COLUMNS``, in their order."""
+    return [row.risks]
+
+
 def in_order(rows: Sequence[SoaRow]) -> list[SoaRow]:
     """Rows in the standard's order (``A.2.2`` before ``A.10.2``), never as text sorts them."""
     return sorted(rows, key=lambda r: control_order(r.control))
@@ -145,6 +154,7 @@ def _document_cells(header: SoaHeader) -> list[str]:
         shown["approved by"],
         shown["approved on"],
         shown["approved version"],
+        header.impact_assessment,
     ]
 
 
@@ -155,9 +165,9 @@ def soa_csv(rows: Sequence[SoaRow], *, header: SoaHeader) -> str:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow((*SOA_COLUMNS, *DOCUMENT_COLUMNS))
+    writer.writerow((*SOA_COLUMNS, *DOCUMENT_COLUMNS, *APPENDED_COLUMNS))
     document = _document_cells(header)
-    writer.writerows(inert_row(_cells(r) + document) for r in in_order(rows))
+    writer.writerows(inert_row(_cells(r) + document + _appended(r)) for r in in_order(rows))
     return buffer.getvalue()
 
 
@@ -187,13 +197,15 @@ def soa_markdown(rows: Sequence[SoaRow], *, header: SoaHeader) -> str:
         if value or name not in optional:
             lines.append(f"- {name.capitalize()}: {markdown_text(value) or '(not recorded)'}")
     with_basis = any(r.basis for r in rows)
+    with_risks = any(r.risks for r in rows)
     names = ["control", "title", "verdict", *(["basis"] if with_basis else []), "justification type", "justification"]
-    names += ["decided by", "evidence", "implementation"]
+    names += ["decided by", "evidence", "implementation", *(["risks"] if with_risks else [])]
     lines += ["", "| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
     for r in in_order(rows):
         decided = f"{r.decided_by} on {r.decided_at[:10]}" if r.decided_by and r.decided_at else r.decided_by
         cells = [r.control, r.title, r.verdict, *([r.basis] if with_basis else [])]
         cells += [r.justification_type, r.justification, decided, _evidence_text(r), r.implementation]
+        cells += [r.risks] if with_risks else []
         lines.append("| " + " | ".join(markdown_text(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -212,7 +224,7 @@ def _soa_sheet(sheet: Worksheet, rows: Sequence[SoaRow], table: str) -> None:
     evidence_column = XLSX_COLUMNS.index("evidence") + 1
     for number, r in enumerate(in_order(rows), start=2):
         links = [e.url for e in r.evidence if e.url]
-        sheet.append(workbook_row([*_cells(r), "\n".join(links)]))
+        sheet.append(workbook_row([*_cells(r), "\n".join(links), *_appended(r)]))
         target = next((link for url in links if (link := http_link(url))), None)
         if target is not None:
             cell = sheet.cell(row=number, column=evidence_column)

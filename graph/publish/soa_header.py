@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 
 from pyoxigraph import NamedNode
 
-from graph.compliance import approvals
+from graph.compliance import approvals, assessment_status
 from graph.compliance.decisions import system_iri
 from graph.compliance.soa import SoaRow, requirement_rows, soa_for_system, soa_rollup
 from graph.namespaces import DCTERMS, GRAPH_INVENTORY, ORGANISATION, RDFS, control_order
@@ -67,6 +67,9 @@ class SoaHeader:
         approver: who approved the SoA of this subject last ("" when nobody has), whatever version it was.
         approved_on: the day of that approval ("" when none).
         approved_fingerprint: the fingerprint that approval approved ("" when none).
+        impact_assessment: the AI system's impact assessment status in one line, or the roll-up's count of
+            systems by status (``graph.compliance.assessment_status``). Not part of the fingerprint: it is
+            another record with its own approver, and it goes overdue with the calendar alone.
     """
 
     subject: str
@@ -77,6 +80,7 @@ class SoaHeader:
     approver: str = ""
     approved_on: str = ""
     approved_fingerprint: str = ""
+    impact_assessment: str = ""
 
     @property
     def title(self) -> str:
@@ -117,6 +121,7 @@ class SoaHeader:
             ("approved by", self.approver if self.approved else ""),
             ("approved on", self.approved_on if self.approved else ""),
             ("approved version", f"sha256:{self.approved_fingerprint}" if self.approved_fingerprint else ""),
+            ("impact assessment", self.impact_assessment),
         ]
 
     def as_dict(self) -> dict[str, object]:
@@ -124,10 +129,16 @@ class SoaHeader:
         return {**asdict(self), "title": self.title, "approved": self.approved, "approval": self.approval}
 
 
+# Row fields added after SoAs were approved: hashed only when they say something, so an unchanged SoA keeps
+# its fingerprint (and its approval) across the upgrade that added them.
+LATER_FIELDS = ("risks",)
+
+
 def document_fingerprint(subject: str, organisation: str, scope: str, rows: Sequence[SoaRow]) -> str:
     """SHA-256 of an SoA's content: equal for two documents exactly when they state the same thing."""
     ordered = sorted(rows, key=lambda r: control_order(r.control))
-    content = [subject, organisation, scope, [asdict(r) for r in ordered]]
+    stated = [{k: v for k, v in asdict(r).items() if v or k not in LATER_FIELDS} for r in ordered]
+    content = [subject, organisation, scope, stated]
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
@@ -147,7 +158,8 @@ def soa_header(store: Store, system: str | None, today: dt.date, rows: Sequence[
     name = text(record[0].get("name")) if record else ""
     scope = text(record[0].get("scope")) if record else ""
     fingerprint = document_fingerprint(subject, name, scope, rows)
-    header = SoaHeader(subject, name, scope, today.isoformat(), fingerprint)
+    assessed = _assessed(store, iri, today)
+    header = SoaHeader(subject, name, scope, today.isoformat(), fingerprint, impact_assessment=assessed)
     approval = approvals.current(store, iri)
     if approval is None:
         return header
@@ -157,6 +169,14 @@ def soa_header(store: Store, system: str | None, today: dt.date, rows: Sequence[
         approved_on=approval.approved_on,
         approved_fingerprint=approval.fingerprint,
     )
+
+
+def _assessed(store: Store, subject: str, today: dt.date) -> str:
+    """The impact assessment line of the header: the system's status, or the roll-up's counts."""
+    if subject == ORGANISATION:
+        return assessment_status.rollup(assessment_status.assessment_status(store, today))
+    found = assessment_status.status_of(store, today, subject)
+    return found.summary() if found is not None else ""
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@
 Every write path of the organisation's data bumps the counter of what it changed: ``reference`` (the
 standard, by ``aims load``), ``inventory`` (an import, or an evidence renewal, which changes the validity
 in force), ``decisions`` (a decision), ``reminders`` (what reminders and digests sent, snoozes),
-``implementation`` (an implementation record: status, owner, target date) or ``approvals`` (an SoA
-approved). A cached read names the concerns it depends on, so a decision does not throw away what only
-the inventory determines. The embedded store is opened by one process at a time, so an in-process counter
-sees every write.
+``implementation`` (an implementation record: status, owner, target date), ``approvals`` (an SoA
+approved), ``acceptances`` (a risk accepted) or ``assessments`` (an impact assessment revised). A cached
+read names the concerns it depends on, so a decision does not throw away what only the inventory
+determines. The embedded store is opened by one process at a time, so an in-process counter sees every
+write.
 
 Decision writes and inventory imports both read, then write, the applicability matrix; they take turns
 through ``write_lock`` so neither overwrites the other's change.
@@ -22,7 +23,9 @@ from typing import Literal, TypeVar
 from graph.store.protocol import Store
 
 T = TypeVar("T")
-Concern = Literal["reference", "inventory", "decisions", "reminders", "implementation", "approvals"]
+Concern = Literal[
+    "reference", "inventory", "decisions", "reminders", "implementation", "approvals", "acceptances", "assessments"
+]
 ALL_CONCERNS: tuple[Concern, ...] = (
     "reference",
     "inventory",
@@ -30,6 +33,8 @@ ALL_CONCERNS: tuple[Concern, ...] = (
     "reminders",
     "implementation",
     "approvals",
+    "acceptances",
+    "assessments",
 )
 
 _counters: weakref.WeakKeyDictionary[object, dict[Concern, int]] = weakref.WeakKeyDictionary()

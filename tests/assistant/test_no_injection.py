@@ -30,7 +30,8 @@ from tests.conftest import example_store
 MARKER = "zqxmarker"
 PIECES = [*"abc ?{}<>\"'#;.*$\\\n\t", "UNION", "DROP ALL", "SELECT", "} ; INSERT DATA {", "<http://x>"]
 HOSTILE = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
-_TERM = re.compile(r'\s*(<[^>]*>|"(?:[^"\\]|\\.)*"(?:\^\^<[^>]*>|@[\w-]+)?|_:\w+)')
+# A bound term: an IRI, a quoted literal, a blank node, or a bare boolean or number (rules' constant rows).
+_TERM = re.compile(r'\s*(<[^>]*>|"(?:[^"\\]|\\.)*"(?:\^\^<[^>]*>|@[\w-]+)?|_:\w+|(?:true|false)\b|[+-]?\d+(?:\.\d+)?)')
 
 
 class RecordingStore(OxigraphStore):

@@ -147,4 +147,8 @@ def _without_system(text: str, name: str) -> str:
                 elif item.get(field) == name:
                     del item[field]
         data[kind] = [i for i in data.get(kind, []) if i.get("systems", ["x"]) != []]
+    # Its impact assessments name it too (their revisions stay in the graph: records are never deleted).
+    dropped = {a["id"] for a in data.get("impact_assessments", []) if a["system"] == name}
+    data["impact_assessments"] = [a for a in data.get("impact_assessments", []) if a["id"] not in dropped]
+    data["impacts"] = [i for i in data.get("impacts", []) if i["assessment"] not in dropped]
     return yaml.safe_dump(data, sort_keys=False)

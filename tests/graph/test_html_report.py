@@ -119,7 +119,7 @@ def test_risk_matrix_places_each_risk_by_likelihood_and_impact(page: str, report
     assert page.count(">R-002</span>") == 1
     assert report.risks.highest[0].id == "R-002"  # the highest level (15) first
     assert report.risks.rated == 6 and report.risks.unrated_total == 0
-    assert "no after-treatment position" in page
+    assert "3 of 6 risks also have a rating after treatment" in page  # the others have no after-position
     assert re.search(r'<div class="big">R-002: level 15</div>', page)  # on the first screen
 
 

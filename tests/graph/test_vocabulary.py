@@ -59,6 +59,9 @@ def test_inventory_fields_draw_on_the_vocabularies() -> None:
         ("systems", "lifecycle_stage"): "lifecycle_stages",
         ("systems", "eu_ai_act_tier"): "eu_ai_act_tiers",
         ("systems", "automation"): "automation_levels",
+        ("impact_assessments", "triggers"): "reassessment_triggers",
+        ("impacts", "type"): "impact_kinds",
+        ("treatment_actions", "status"): "action_statuses",
     }
 
 

@@ -1,10 +1,13 @@
-"""``/aims``: ``ask``, ``decide``, ``implement``, ``soa``, ``gap``, ``report``, ``help``; anything else is a question.
+"""``/aims``: ``ask``, ``decide``, ``implement``, ``assess``, ``accept``, ``soa``, ``gap``, ``report``, ``help``.
+
+Anything else is a question.
 
 Ack at once, answer after; every reply is ephemeral (only the person who typed the command sees it).
 ``soa`` and ``gap`` take an AI system by name or alias (any case, or as the assistant links names in a
 question); ``/aims soa`` alone is the organisation's roll-up, ``/aims gap`` alone the whole roadmap.
 ``implement`` takes the requirement first (``A.6.2.8``, ``9.2.1``), then the AI system, as ``aims implement``.
 ``soa`` also shows the coverage chart (``bots.slack.charts``); ``report [AI system]`` sends the HTML report by DM.
+``assess <AI system>`` opens the impact assessment modal; ``accept <risk id>`` the risk acceptance modal.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from assistant.ids import find_ids
+from bots.slack.acceptance_flow import open_acceptance_modal
 from bots.slack.answering import query_key
+from bots.slack.assessment_flow import open_assessment_modal
 from bots.slack.charts import organisation_chart, respond_with_chart, system_chart
 from bots.slack.decision_flow import open_decision_modal
 from bots.slack.implementation_flow import open_implementation_modal
@@ -30,13 +35,14 @@ from graph.compliance.gap import gap_analysis
 from graph.compliance.organisation import ai_systems
 from graph.compliance.soa import soa_for_system, soa_rollup, tally
 
-SUB_COMMANDS = ("ask", "decide", "implement", "soa", "gap", "report", "help")
+SUB_COMMANDS = ("ask", "decide", "implement", "assess", "accept", "soa", "gap", "report", "help")
 GAP_SHOWN = 10
 SYSTEMS_NAMED = 10
 # Escaped: Slack reads <question> as a link even inside backticks.
 USAGE = escape(
     "*Usage:* `/aims <question>` · `/aims decide [control] [AI system]` · "
-    "`/aims implement <control or clause> [AI system]` · `/aims soa [AI system]` · `/aims gap [AI system]` · "
+    "`/aims implement <control or clause> [AI system]` · `/aims assess <AI system>` · `/aims accept <risk id>` · "
+    "`/aims soa [AI system]` · `/aims gap [AI system]` · "
     "`/aims report [AI system]` · `/aims help`\n"
     "Example: `/aims do we need to keep logs of what the model did?`"
 )
@@ -96,6 +102,8 @@ def make_handler(services: SlackServices) -> Any:
             )
         elif verb == "implement":
             _implement(services, client, command, respond, rest)
+        elif verb in ("assess", "accept"):
+            _record(services, client, command, respond, verb, rest)
         elif verb in ("soa", "gap", "report"):
             system = find_system(services, rest)
             if rest and system is None:
@@ -139,6 +147,27 @@ def _implement(
         system=system,
         channel=command.get("channel_id", ""),
     )
+    if refused:
+        respond(text=refused, response_type="ephemeral")
+
+
+def _record(
+    services: SlackServices, client: WebClient, command: dict[str, Any], respond: Respond, verb: str, rest: str
+) -> None:
+    """``/aims assess SYSTEM`` and ``/aims accept R-002``: the modal, or privately why it cannot open."""
+    if not rest:
+        respond(text=USAGE, response_type="ephemeral")
+        return
+    where = {"trigger_id": command["trigger_id"], "user_id": command["user_id"]}
+    where["channel"] = command.get("channel_id", "")
+    if verb == "accept":
+        refused = open_acceptance_modal(client, services, risk=rest, **where)
+    else:
+        system = find_system(services, rest)
+        if system is None:
+            respond(text=unknown_system(services, rest), response_type="ephemeral")
+            return
+        refused = open_assessment_modal(client, services, system=system, **where)
     if refused:
         respond(text=refused, response_type="ephemeral")
 

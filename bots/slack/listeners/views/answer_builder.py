@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from assistant.answer import Answer, SuggestedAction
 from bots.slack.limits import BUTTON_VALUE, CONTEXT_TEXT, MESSAGE_BLOCKS, capped_blocks
+from bots.slack.listeners.views.assessment_modal_builder import assessment_buttons
 from bots.slack.listeners.views.implementation_modal_builder import BUTTON_ACTION as IMPLEMENTATION_ACTION
 from bots.slack.listeners.views.report_builder import page_value, system_value
 from bots.slack.mrkdwn import SECTION_LIMIT, Block, button, capped, convert, escape, mrkdwn_sections, sections
@@ -46,7 +47,7 @@ def answer_blocks(answer: Answer, query_key: str | None = None, *, pages: PageMe
     navigation = more_buttons(answer, cut=slack.cut, query_key=query_key, more_key=more_key)
     if navigation:
         blocks.append({"type": "actions", "block_id": "answer_more", "elements": navigation})
-    decisions = decision_buttons(answer.actions)
+    decisions = decision_buttons(answer.actions) + assessment_buttons(answer)
     if query_key and answer.query is not None and answer.query.sparql:
         decisions.append(button("Show query", "show_query", query_key))
     if decisions:
