@@ -19,6 +19,7 @@ from graph.compliance import risk_acceptance
 from graph.compliance.decisions import system_iri
 from graph.compliance.risk_criteria import RiskCriteria, risk_criteria
 from graph.compliance.risk_register import RiskStatus, above_appetite, risk_register
+from graph.store import Store
 
 # The request's fields as this command names them, so an error points at the option to fix.
 _OPTIONS = {"risk": "RISK", "accepter": "--accepter", "justification": "--justification", "accepted_on": "--date"}
@@ -67,13 +68,17 @@ def accept_risk(
             raise fail(f"--date: expected a date YYYY-MM-DD, got {on!r}") from None
     request = risk_acceptance.AcceptanceRequest(risk, accepter, justification, by, accepted_on=day)
     today = dt.date.today()
-    with opened_store(ctx.obj) as store:
+
+    def accept(store: Store) -> risk_acceptance.AcceptanceResult:
         try:
-            result = guarded(lambda: risk_acceptance.record(store, request, today=today))
-        except risk_acceptance.AcceptanceError as exc:
+            return risk_acceptance.record(store, request, today=today)
+        except risk_acceptance.AcceptanceError as exc:  # each refused field on its own line, by its option
             for error in exc.errors:
                 say(err, f"error: {_OPTIONS.get(error.field, error.field)}: {error.message}")
             raise typer.Exit(1) from None
+
+    with opened_store(ctx.obj) as store:
+        result = guarded(lambda: accept(store))
     a = result.acceptance
     if not result.created:
         say(out, f"already recorded: {a.risk} {a.summary()} ({a.iri})")

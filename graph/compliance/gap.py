@@ -214,7 +214,6 @@ class _InventoryFacts:
     naming: dict[str, list[_Naming]]  # control id -> the risks naming it, per system
     evidence_owner: dict[str, str]
     ranked_items: list[GapItem]  # the organisation's evidence and risk lines, already in roadmap order
-    ranked_keys: list[tuple[int, int, int, int, bool, int, str]] = field(default_factory=list)  # their _rank
     criteria: RiskCriteria | None = None  # the appetite the risk lines judge by
 
 
@@ -281,19 +280,20 @@ def gap_analysis(store: Store, today: dt.date, system: str | None = None) -> lis
     items += _implementation_items(store, facts, systems, organisation, only, today)
     items += _contradiction_items(store, facts, systems, organisation, only, today)
     items += gap_prohibited.prohibited_items(store, today, only, owner_of=lambda s: _owner_of(systems, s))
-    items += gap_risks.risk_gap_items(
-        store, today, only, tier_points=systems.tier, owner_of=lambda s: _owner_of(systems, s)
-    )
-    levels = {s: level for s, (_, level) in facts.systems.name_and_level.items()}
-    items += gap_assessments.assessment_gap_items(
-        store, today, only, tier_points=systems.tier, risk_levels=levels, owner_of=lambda s: _owner_of(systems, s)
-    )
     if only is None:
         items += _requirement_items(store, facts.systems, today)
-        inventory_items = facts.ranked_items
+        # Lines that no decision changes (up to one per system and risk) are ranked once per generation.
+        inventory_items, keys = cached(
+            store,
+            ("gap-ranked-lines", today),
+            lambda: _ranked_lines(facts.ranked_items, _register_items(store, facts, systems, None, today)),
+            depends_on=("inventory", "acceptances", "assessments"),
+        )
     else:
+        items += _register_items(store, facts, systems, only, today)
         inventory_items = sorted(_evidence_items(facts, only, today) + _risk_items(facts, only, today), key=_rank)
-    ranked = _merged(sorted(items, key=_rank), inventory_items, facts.ranked_keys if only is None else None)
+        keys = None
+    ranked = _merged(sorted(items, key=_rank), inventory_items, keys)
     return [
         GapItem(
             n,
@@ -311,6 +311,26 @@ def gap_analysis(store: Store, today: dt.date, system: str | None = None) -> lis
         )
         for n, g in enumerate(ranked, start=1)
     ]
+
+
+def _register_items(
+    store: Store, facts: _InventoryFacts, systems: _Systems, only: str | None, today: dt.date
+) -> list[GapItem]:
+    """The lines of the risk register and the impact assessments: above appetite, overdue actions, assessments."""
+    levels = {s: level for s, (_, level) in facts.systems.name_and_level.items()}
+    return gap_risks.risk_gap_items(
+        store, today, only, tier_points=systems.tier, owner_of=lambda s: _owner_of(systems, s)
+    ) + gap_assessments.assessment_gap_items(
+        store, today, only, tier_points=systems.tier, risk_levels=levels, owner_of=lambda s: _owner_of(systems, s)
+    )
+
+
+def _ranked_lines(
+    ranked: list[GapItem], more: list[GapItem]
+) -> tuple[list[GapItem], list[tuple[int, int, int, int, bool, int, str]]]:
+    """``ranked`` (already in roadmap order) with ``more`` placed among them, and each line's rank key."""
+    lines = list(heapq.merge(ranked, sorted(more, key=_rank), key=_rank))
+    return lines, [_rank(g) for g in lines]
 
 
 def _merged(
@@ -414,7 +434,6 @@ def _inventory_facts(store: Store, today: dt.date) -> _InventoryFacts:
         systems, evidence, untreated, dict(naming), evidence_owner, [], criteria=risk_criteria(store)
     )
     facts.ranked_items.extend(sorted(_evidence_items(facts, None, today) + _risk_items(facts, None, today), key=_rank))
-    facts.ranked_keys.extend(_rank(g) for g in facts.ranked_items)
     return facts
 
 

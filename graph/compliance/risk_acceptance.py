@@ -25,7 +25,7 @@ from urllib.parse import quote
 from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.compliance.contacts import split_owner
-from graph.compliance.decisions import FieldError
+from graph.compliance.decisions import DecisionError, FieldError
 from graph.compliance.risk_criteria import risk_criteria
 from graph.namespaces import (
     AIMS,
@@ -83,12 +83,8 @@ SELECT ?acceptance ?risk ?level ?residual ?accepter ?name ?on ?why ?who ?when ?v
 }}"""
 
 
-class AcceptanceError(ValueError):
+class AcceptanceError(DecisionError):
     """A risk acceptance was refused; ``errors`` says which fields are wrong and what to do. Nothing was written."""
-
-    def __init__(self, *errors: FieldError) -> None:
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True)

@@ -203,9 +203,18 @@ def _actions(store: Store) -> list[TreatmentAction]:
 def risk_register(store: Store, *, system: str | None = None) -> list[RiskStatus]:
     """Every risk (or those affecting the system with IRI ``system``), by id, with its acceptance in force."""
     accepted = in_force(store)
-    risks = cached(store, ("risk-register",), lambda: _risks(store), depends_on=("inventory",))
-    chosen = [r for r in risks if system is None or system in r.systems]
+    risks, by_system = cached(store, ("risk-register",), lambda: _indexed(_risks(store)), depends_on=("inventory",))
+    chosen = risks if system is None else by_system.get(system, ())
     return [_with(r, accepted.get(r.iri)) for r in chosen]
+
+
+def _indexed(risks: list[RiskStatus]) -> tuple[list[RiskStatus], dict[str, tuple[RiskStatus, ...]]]:
+    """The register, and each system's risks in the same order: a system's SoA reads its own, not 10,000."""
+    by_system: dict[str, list[RiskStatus]] = defaultdict(list)
+    for risk in risks:
+        for system in risk.systems:
+            by_system[system].append(risk)
+    return risks, {system: tuple(found) for system, found in by_system.items()}
 
 
 def _with(risk: RiskStatus, acceptance: Acceptance | None) -> RiskStatus:

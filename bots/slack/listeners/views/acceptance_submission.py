@@ -12,11 +12,10 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bots.slack.acceptance_flow import accepter_of, record_and_confirm, submission_errors, submitted
-from bots.slack.decision_flow import modal_errors, read_submission
-from bots.slack.implementation_flow import tell_privately
+from bots.slack.decision_flow import read_submission
 from bots.slack.listeners.views.acceptance_modal_builder import block_of
+from bots.slack.modal_submission import settle_submission
 from bots.slack.services import SlackServices
-from graph.compliance.risk_acceptance import AcceptanceError
 
 
 def make_handler(services: SlackServices) -> Any:
@@ -26,20 +25,15 @@ def make_handler(services: SlackServices) -> Any:
         user = body["user"]["id"]
         values, meta = read_submission(view)
         request, found = submitted(values, meta, user_id=user, who=accepter_of(services, user))
-        errors = submission_errors(services, request, found)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        try:
-            _, text = record_and_confirm(services, request)
-        except AcceptanceError as exc:
-            ack(response_action="errors", errors=modal_errors(exc.errors, block_for=block_of))
-            return
-        ack()
-        services.after_ack(
-            lambda: tell_privately(
-                client, user, text, channel=meta.get("channel", ""), thread_ts=meta.get("thread_ts", "")
-            )
+        settle_submission(
+            ack,
+            client,
+            services,
+            user=user,
+            meta=meta,
+            errors=submission_errors(services, request, found),
+            record=lambda: record_and_confirm(services, request)[1],
+            block_for=block_of,
         )
 
     return handle

@@ -12,11 +12,9 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bots.slack.assessment_flow import record_and_confirm, submission_errors, submission_from
-from bots.slack.decision_flow import modal_errors
-from bots.slack.implementation_flow import tell_privately
 from bots.slack.listeners.views.assessment_modal_builder import SubmittedValues
+from bots.slack.modal_submission import settle_submission
 from bots.slack.services import SlackServices
-from graph.compliance.decisions import DecisionError
 
 
 def make_handler(services: SlackServices) -> Any:
@@ -26,20 +24,15 @@ def make_handler(services: SlackServices) -> Any:
         user = body["user"]["id"]
         meta = SubmittedValues.metadata(view)
         submission = submission_from(SubmittedValues(view.get("state", {})), meta, user_id=user)
-        errors = submission_errors(services, submission)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        try:
-            _, text = record_and_confirm(services, submission)
-        except DecisionError as exc:
-            ack(response_action="errors", errors=modal_errors(exc.errors, block_for=submission.block_for))
-            return
-        ack()
-        services.after_ack(
-            lambda: tell_privately(
-                client, user, text, channel=meta.get("channel", ""), thread_ts=meta.get("thread_ts", "")
-            )
+        settle_submission(
+            ack,
+            client,
+            services,
+            user=user,
+            meta=meta,
+            errors=submission_errors(services, submission),
+            record=lambda: record_and_confirm(services, submission)[1],
+            block_for=submission.block_for,
         )
 
     return handle

@@ -11,11 +11,11 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bots.slack.decision_flow import modal_errors, read_submission
-from bots.slack.implementation_flow import record_and_confirm, request_from, submission_errors, tell_privately
+from bots.slack.decision_flow import read_submission
+from bots.slack.implementation_flow import record_and_confirm, request_from, submission_errors
 from bots.slack.listeners.views.implementation_modal_builder import block_of
+from bots.slack.modal_submission import settle_submission
 from bots.slack.services import SlackServices
-from graph.compliance.decisions import DecisionError
 
 
 def make_handler(services: SlackServices) -> Any:
@@ -25,20 +25,15 @@ def make_handler(services: SlackServices) -> Any:
         user = body["user"]["id"]
         values, meta = read_submission(view)
         request = request_from(values, meta, user_id=user)
-        errors = submission_errors(services, request)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        try:
-            _, text = record_and_confirm(services, request, services.today())
-        except DecisionError as exc:
-            ack(response_action="errors", errors=modal_errors(exc.errors, block_for=block_of))
-            return
-        ack()
-        services.after_ack(
-            lambda: tell_privately(
-                client, user, text, channel=meta.get("channel", ""), thread_ts=meta.get("thread_ts", "")
-            )
+        settle_submission(
+            ack,
+            client,
+            services,
+            user=user,
+            meta=meta,
+            errors=submission_errors(services, request),
+            record=lambda: record_and_confirm(services, request, services.today())[1],
+            block_for=block_of,
         )
 
     return handle
