@@ -47,22 +47,14 @@ CROSSWALK, SYSTEM, RISK, EVIDENCE = "crosswalk", "AI system", "risk", "evidence"
 # Kinds in the order they go round the picture.
 KINDS = (CLAUSE, ANNEX_A, ANNEX_CD, CROSSWALK, SYSTEM, RISK, EVIDENCE)
 
-RISKS_TREATED_BY = f"""
+# The organisation's risks that name a node through ``?link`` (bound: aims:treatedBy for a control they
+# name as treatment, aims:hasRiskSource for the Annex C risk source they come from).
+RISKS_LINKED = f"""
 PREFIX aims: <{AIMS}>
 PREFIX dcterms: <{DCTERMS}>
 PREFIX skos: <{SKOS}>
 SELECT ?id ?title ?likelihood ?impact WHERE {{
-  ?risk aims:treatedBy ?control ; skos:notation ?id ; dcterms:title ?title .
-  OPTIONAL {{ ?risk aims:likelihood ?likelihood }}
-  OPTIONAL {{ ?risk aims:impact ?impact }}
-}}"""
-
-RISKS_FROM_SOURCE = f"""
-PREFIX aims: <{AIMS}>
-PREFIX dcterms: <{DCTERMS}>
-PREFIX skos: <{SKOS}>
-SELECT ?id ?title ?likelihood ?impact WHERE {{
-  ?risk aims:hasRiskSource ?control ; skos:notation ?id ; dcterms:title ?title .
+  ?risk ?link ?node ; skos:notation ?id ; dcterms:title ?title .
   OPTIONAL {{ ?risk aims:likelihood ?likelihood }}
   OPTIONAL {{ ?risk aims:impact ?impact }}
 }}"""
@@ -151,10 +143,10 @@ def neighbourhood(store: Store, node_id: str, today: dt.date) -> Neighbourhood:
         )
     if centre.kind == "Control":
         found[SYSTEM] = _systems(store, centre.id)
-        found[RISK] = _risks(store, RISKS_TREATED_BY, centre.id, "treated by it")
+        found[RISK] = _risks(store, AIMS + "treatedBy", centre.id, "treated by it")
         found[EVIDENCE] = _evidence(store, centre.id, today)
     elif centre.kind == "RiskSource":
-        found[RISK] = _risks(store, RISKS_FROM_SOURCE, centre.id, "comes from it")
+        found[RISK] = _risks(store, AIMS + "hasRiskSource", centre.id, "comes from it")
     unique = {kind: _unique(found[kind]) for kind in KINDS}
     shown = tuple(n for kind in KINDS for n in unique[kind][:PER_KIND])
     more = tuple((kind, len(unique[kind]) - PER_KIND) for kind in KINDS if len(unique[kind]) > PER_KIND)
@@ -217,9 +209,9 @@ def _systems(store: Store, control: str) -> list[Neighbour]:
     return [n for *_, n in sorted(found, key=lambda item: (item[0], item[1]))]
 
 
-def _risks(store: Store, query: str, node: str, relation: str) -> list[Neighbour]:
-    """The organisation's risks ``query`` links to ``node`` (a control they name, a risk source), highest first."""
-    rows = store.select(query, bindings={"control": NamedNode(ISO + node)})
+def _risks(store: Store, link: str, node: str, relation: str) -> list[Neighbour]:
+    """The risks that ``link`` (a predicate IRI) ties to ``node`` (a control, a risk source), highest first."""
+    rows = store.select(RISKS_LINKED, bindings={"link": NamedNode(link), "node": NamedNode(ISO + node)})
 
     def level(row: Mapping[str, object]) -> int:
         likelihood, impact = text(row["likelihood"]), text(row["impact"])
