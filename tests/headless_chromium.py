@@ -48,7 +48,12 @@ FLAGS = (
     "--mute-audio",
     "--remote-debugging-pipe",
 )
-TIMEOUT = 30.0
+# Tried when a start with FLAGS fails: no zygote (renderers are started directly rather than forked from a
+# helper that must answer a ping first) and no crash reporter (its handler process can outlive a browser that
+# died at start and keep the pipe open, so the death looks like silence).
+FALLBACK_FLAGS = ("--no-zygote", "--disable-crash-reporter", "--disable-breakpad")
+TIMEOUT = 30.0  # for one command
+START_TIMEOUT = 60.0  # for the first answer: a first start on a busy fresh machine builds caches
 
 
 # Debian's /usr/bin/chromium is a shell launcher that adds flags of its own (extensions, GPU rasterisation);
@@ -75,11 +80,14 @@ class BrowserError(RuntimeError):
 class Chromium:
     """One headless Chromium with a fresh profile; ``with Chromium() as browser: page = browser.open(url)``."""
 
-    def __init__(self) -> None:
+    def __init__(self, extra_flags: tuple[str, ...] = ()) -> None:
         exe = executable()
         if exe is None:
             raise BrowserError("chromium is not installed (call ensure_installed first)")
         self._profile = tempfile.mkdtemp(prefix="aims-chromium-")
+        # Its home is the profile too: the crash database and caches it keeps under $HOME land there, whatever
+        # home (unwritable, shared by other runs) the machine gives the test.
+        home = {"HOME": self._profile, "XDG_CONFIG_HOME": self._profile, "XDG_CACHE_HOME": self._profile}
         to_browser, self._to_browser = os.pipe()
         self._from_browser, from_browser = os.pipe()
         # Popen puts the pipe ends on stdin and stdout, which no other descriptor can occupy; the shell moves
@@ -88,8 +96,9 @@ class Chromium:
         self._log = Path(self._profile) / "stderr.log"  # quoted in the error should Chromium quit early
         with self._log.open("wb") as log:
             self._process = subprocess.Popen(
-                ["/bin/sh", "-c", wiring, exe, *FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
+                ["/bin/sh", "-c", wiring, exe, *FLAGS, *extra_flags, f"--user-data-dir={self._profile}", "about:blank"],
                 stdin=to_browser,
+                env={**os.environ, **home},
                 stdout=from_browser,
                 stderr=log,
                 start_new_session=True,  # its own process group: renderers and helpers end with it
@@ -100,12 +109,25 @@ class Chromium:
         self._buffer = b""
         self._events: list[dict[str, Any]] = []
         try:
-            self.version = str(self.send("Browser.getVersion")["product"])
+            self.version = str(self.send("Browser.getVersion", timeout=START_TIMEOUT)["product"])
         except BrowserError:
             self.close()  # it did not start: end what did, remove the profile
             raise
 
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
+    @classmethod
+    def start(cls) -> Chromium:
+        """A running Chromium: with FLAGS, else with FALLBACK_FLAGS too; the error names what each start said."""
+        try:
+            return cls()
+        except BrowserError as first:
+            try:
+                return cls(FALLBACK_FLAGS)
+            except BrowserError as second:
+                raise BrowserError(f"{first}; started again with {' '.join(FALLBACK_FLAGS)}: {second}") from second
+
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None, *, timeout: float = TIMEOUT
+    ) -> dict[str, Any]:
         """Send one command (to the browser, or to a page's ``session``) and return its result."""
         ident = next(self._ids)
         message: dict[str, Any] = {"id": ident, "method": method, "params": params or {}}
@@ -116,7 +138,7 @@ class Chromium:
         except OSError as exc:
             raise BrowserError(f"{method}: Chromium's pipe is closed ({exc})") from exc
         while True:
-            reply = self._read(method)
+            reply = self._read(method, timeout)
             if reply.get("id") == ident:
                 if "error" in reply:
                     raise BrowserError(f"{method}: {reply['error']}")
@@ -164,6 +186,8 @@ class Chromium:
                 except subprocess.TimeoutExpired:
                     os.killpg(self._process.pid, signal.SIGKILL)
                     self._process.wait(timeout=10)
+            with contextlib.suppress(ProcessLookupError):  # helpers left in its group (a crash handler)
+                os.killpg(self._process.pid, signal.SIGKILL)
         finally:
             os.close(self._to_browser)
             os.close(self._from_browser)
@@ -175,22 +199,42 @@ class Chromium:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
-    def _read(self, waiting_for: str) -> dict[str, Any]:
-        """The next message from Chromium (a reply or an event)."""
-        deadline = time.monotonic() + TIMEOUT
+    def _read(self, waiting_for: str, timeout: float = TIMEOUT) -> dict[str, Any]:
+        """The next message from Chromium (a reply or an event).
+
+        Waits in short slices and looks at the browser process between them: a browser that died while a
+        helper of its still holds the pipe open is reported at once, with what it printed, not after the
+        timeout.
+        """
+        deadline = time.monotonic() + timeout
         while b"\0" not in self._buffer:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._from_browser], [], [], left)[0]:
-                raise BrowserError(f"Chromium did not answer {waiting_for} within {TIMEOUT:.0f} s")
+            if left <= 0:
+                state = "still running" if self._process.poll() is None else f"exited ({self._process.returncode})"
+                raise BrowserError(
+                    f"Chromium did not answer {waiting_for} within {timeout:.0f} s ({state}){self._said()}"
+                )
+            if not select.select([self._from_browser], [], [], min(left, 0.5))[0]:
+                if self._process.poll() is not None:
+                    raise BrowserError(
+                        f"Chromium exited ({self._process.returncode}) while {waiting_for} was awaited{self._said()}"
+                    )
+                continue
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
-                said = [line for line in self._log.read_text(errors="replace").splitlines() if "dbus" not in line]
-                raise BrowserError(
-                    f"Chromium closed its pipe while {waiting_for} was awaited; it said: {' / '.join(said[-5:])}"
-                )
+                raise BrowserError(f"Chromium closed its pipe while {waiting_for} was awaited{self._said()}")
             self._buffer += chunk
         message, _, self._buffer = self._buffer.partition(b"\0")
         return dict(json.loads(message))
+
+    def _said(self) -> str:
+        """The last lines Chromium wrote on stderr (D-Bus complaints left out: this machine runs no bus)."""
+        try:
+            lines = self._log.read_text(errors="replace").splitlines()
+        except OSError:
+            return ""
+        said = [line for line in lines if "dbus" not in line.lower()]
+        return f"; it said: {' / '.join(said[-6:])}" if said else "; it printed nothing on stderr"
 
 
 class Page:

@@ -27,7 +27,7 @@ from bots.cli import app
 from graph.publish.palette import FRESHNESS_COLOURS, STATE_COLOURS, STATE_SYMBOLS
 from tests.conftest import ARTEFACTS, EXAMPLE_INVENTORY
 from tests.graph.example_copy import copy_of_example
-from tests.headless_chromium import Chromium, Page, ensure_installed
+from tests.headless_chromium import BrowserError, Chromium, Page, ensure_installed
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +90,11 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def browser() -> Iterator[Chromium]:
     if (why := ensure_installed()) is not None:
         pytest.skip(f"headless Chromium is needed to look at the report: {why}")
-    with Chromium() as chromium:
+    try:
+        chromium = Chromium.start()
+    except BrowserError as failed:  # a machine that cannot run a browser at all: say what Chromium printed
+        pytest.skip(f"headless Chromium is installed but does not start on this machine: {failed}")
+    with chromium:
         yield chromium
 
 
