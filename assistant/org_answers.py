@@ -24,7 +24,8 @@ from assistant.ids import find_ids
 from assistant.link import Mention
 from assistant.org_compose import LIST_SHOWN, command_for, fold, pattern_text
 from assistant.patterns import WEAK_ONLY_DENSE, Candidate, PatternIndex, Slot, fill
-from graph.compliance.gap import GapItem, gap_analysis
+from graph.compliance.gap import gap_analysis
+from graph.compliance.gap_lines import GapItem
 from graph.namespaces import ENTITY_CLASSES, ISO, XSD
 from graph.queries.running import run
 from graph.standard import Node

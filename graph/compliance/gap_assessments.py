@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 from graph.compliance.assessment_status import INVALIDATED, MISSING, OVERDUE, AssessmentStatus, assessment_status
+from graph.compliance.gap_lines import GapItem, due_date_for
 from graph.store import Store
 from graph.store.generations import cached
-
-if TYPE_CHECKING:
-    from graph.compliance.gap import GapItem
 
 NO_ASSESSMENT = "no impact assessment"
 ASSESSMENT_OVERDUE = "impact assessment overdue"
@@ -74,8 +71,6 @@ def late_points(days: int) -> int:
 
 
 def _item(status: AssessmentStatus, tier: int, level: int, owner: str, today: dt.date) -> GapItem:
-    from graph.compliance.gap import GapItem, _due  # gap imports this module: import its line type when called
-
     kind = KIND_OF_STATUS[status.status]
     a = status.assessment
     late = late_points(status.days_overdue)
@@ -85,7 +80,7 @@ def _item(status: AssessmentStatus, tier: int, level: int, owner: str, today: dt
         subject = status.system_name
         reason = f"{status.system_name} is in scope and has never been impact-assessed{risk}"
         step = NEXT_MISSING.format(system=status.system_name)
-        due = _due(score, today)
+        due = due_date_for(score, today)
     elif kind == ASSESSMENT_INVALIDATED:
         score = BASE_INVALIDATED + tier + level + late
         subject = a.label
@@ -94,7 +89,7 @@ def _item(status: AssessmentStatus, tier: int, level: int, owner: str, today: dt
         if status.days_overdue:
             reason += f"; its review was also due on {a.next_review}"
         step = NEXT_INVALIDATED.format(fired=fired, id=a.id)
-        due = _due(score, today)
+        due = due_date_for(score, today)
     else:
         score = BASE_OVERDUE + tier + level + late
         subject = a.label

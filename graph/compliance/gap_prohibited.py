@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode
 
+from graph.compliance.gap_lines import GapItem
 from graph.namespaces import AIMS, RDFS
 from graph.store import Store, text
-
-if TYPE_CHECKING:
-    from graph.compliance.gap import GapItem
 
 KIND = "prohibited practice"
 # Every other line is its kind's base plus tier, risk, overdue and breadth points: under 100 at most (unfinished
@@ -51,8 +48,6 @@ def prohibited_items(
         only: the IRI of the one system the roadmap is about, or None for the whole organisation.
         owner_of: the gap's owner wording for a system IRI ("Name (owner of System)" or "unassigned").
     """
-    from graph.compliance.gap import GapItem  # gap imports this module: import its line type when called
-
     bindings = {"system": NamedNode(only)} if only else None
     rows = sorted(store.select(PROHIBITED_SYSTEMS, bindings=bindings), key=lambda r: text(r["name"]))
     items = []

@@ -1,7 +1,7 @@
 """The gap's lines about risk treatment: risks above the appetite nobody accepted, and overdue treatment actions.
 
-``graph.compliance.gap`` keeps the "untreated risk" line (a risk with no treatment at all; the appetite now
-comes from the risk criteria) and hooks ``risk_gap_items`` in for the two kinds here:
+``graph.compliance.gap_inventory`` keeps the "untreated risk" line (a risk with no treatment at all; the appetite now
+comes from the risk criteria) and ``graph.compliance.gap`` hooks ``risk_gap_items`` in for the two kinds here:
 
 - **risk above appetite not accepted**: a risk *with* a treatment whose current level (the residual
   level when rated, else the level before treatment) is still at or above the appetite, and no
@@ -19,16 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 from graph.compliance.contacts import split_owner
+from graph.compliance.gap_lines import ABOVE_APPETITE, UNASSIGNED, GapItem, due_date_for
 from graph.compliance.risk_criteria import RiskCriteria, risk_criteria
 from graph.compliance.risk_register import RiskStatus, TreatmentAction, risk_register
 from graph.store import Store
 from graph.store.generations import cached
-
-if TYPE_CHECKING:
-    from graph.compliance.gap import GapItem
 
 ABOVE = "risk above appetite not accepted"
 OVERDUE_ACTION = "overdue treatment action"
@@ -97,8 +94,6 @@ def _affects(risk: RiskStatus) -> str:
 
 
 def _above(risk: RiskStatus, criteria: RiskCriteria, tier: int, owner: str, today: dt.date) -> GapItem:
-    from graph.compliance.gap import ABOVE_APPETITE, UNASSIGNED, GapItem, _due
-
     score = BASE_ABOVE + risk.current_level + tier + ABOVE_APPETITE
     if risk.residual_level:
         rated = f"residual level {risk.residual_rating()} after treatment (before: {risk.rating()})"
@@ -120,14 +115,12 @@ def _above(risk: RiskStatus, criteria: RiskCriteria, tier: int, owner: str, toda
         0,
         score,
         owner or UNASSIGNED,
-        _due(score, today),
+        due_date_for(score, today),
         NEXT_ABOVE.format(risk=risk.id),
     )
 
 
 def _overdue(risk: RiskStatus, action: TreatmentAction, tier: int, owner: str, today: dt.date) -> GapItem:
-    from graph.compliance.gap import UNASSIGNED, GapItem
-
     score = BASE_OVERDUE_ACTION + risk.current_level + tier
     late = (today - dt.date.fromisoformat(action.due)).days
     reason = (

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph.compliance.gap import GapItem
+from graph.compliance.gap_lines import GapItem
 from graph.compliance.soa import NO_DECISION, PARTLY_DECIDED
 from graph.publish import svg_charts
 from graph.publish.html_matrix import esc, grouped_table, legend, matrix_table, risk_table

@@ -6,7 +6,7 @@ red differ in lightness too), and never the only signal: matrix cells carry a sy
 
 from __future__ import annotations
 
-from graph.compliance.gap import APPETITE
+from graph.compliance.gap_lines import APPETITE
 from graph.publish.report_model import APPLICABLE, NOT_APPLICABLE, SUGGESTED, UNDECIDED
 
 STATE_COLOURS = {

@@ -20,7 +20,7 @@ from graph.compliance import applicability
 from graph.compliance.applicability import APPLICABLE as APPLICABLE_CELL
 from graph.compliance.applicability import NOT_APPLICABLE as NOT_APPLICABLE_CELL
 from graph.compliance.applicability import UNDECIDED as UNDECIDED_CELL
-from graph.compliance.gap import TIER_POINTS
+from graph.compliance.gap_lines import TIER_POINTS
 from graph.compliance.soa import SoaRow, soa_for_system
 from graph.namespaces import AIMS, GRAPH_APPLICABILITY, ISO, SKOS, control_order
 from graph.publish.report_model import (

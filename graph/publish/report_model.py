@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.compliance.gap import GapItem
+from graph.compliance.gap_lines import GapItem
 from graph.compliance.risk_criteria import DEFAULT_TREATMENT_REQUIRED_AT
 
 # Cell states of the applicability matrix, as the legend names them.

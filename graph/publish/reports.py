@@ -23,7 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from graph.compliance.gap import GapItem
+from graph.compliance.gap_lines import GapItem
 from graph.compliance.soa import SoaRow
 from graph.namespaces import control_order
 from graph.publish.soa_header import ROLLUP, SoaDocument, SoaHeader

@@ -9,7 +9,8 @@ import pytest
 
 from graph.compliance import implementation
 from graph.compliance.decisions import DecisionRequest, record
-from graph.compliance.gap import GapItem, gap_analysis
+from graph.compliance.gap import gap_analysis
+from graph.compliance.gap_lines import GapItem
 from graph.compliance.implementation import ImplementationRequest
 from graph.ingest.load import OntologyLayout
 from tests.conftest import example_store

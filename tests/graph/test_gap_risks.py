@@ -9,7 +9,8 @@ import pytest
 
 from graph.compliance import risk_acceptance
 from graph.compliance.digest import weekly_digest
-from graph.compliance.gap import GapItem, gap_analysis
+from graph.compliance.gap import gap_analysis
+from graph.compliance.gap_lines import GapItem
 from graph.compliance.risk_acceptance import AcceptanceRequest
 from graph.ingest.load import OntologyLayout
 from graph.ingest.rdf_files import read_triples

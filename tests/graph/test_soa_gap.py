@@ -213,7 +213,7 @@ def test_gap_lines_for_many_systems_match_a_brute_force_count(
 
     from pyoxigraph import Literal, NamedNode, Triple
 
-    from graph.compliance import gap
+    from graph.compliance import gap_decisions as gap
     from graph.compliance.applicability import rebuild
     from graph.compliance.soa import controls
     from graph.ingest.load import load_reference

@@ -15,7 +15,7 @@ from bots.slack.listeners.views.report_builder import gap_summary, soa_summary
 from bots.slack.mrkdwn import MAX_SECTIONS, SECTION_LIMIT, mrkdwn
 from graph.compliance.decisions import FieldError
 from graph.compliance.evidence import Lapsing
-from graph.compliance.gap import GapItem
+from graph.compliance.gap_lines import GapItem
 from graph.compliance.overview import Overview, RecentDecision, SystemProgress
 from graph.compliance.proposals import Proposal
 from graph.compliance.soa import SoaRow, tally

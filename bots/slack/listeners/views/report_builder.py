@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from bots.slack.limits import BUTTON_VALUE
 from bots.slack.mrkdwn import SECTION_LIMIT, Block, button, escape, mrkdwn_sections
-from graph.compliance.gap import GapItem
+from graph.compliance.gap_lines import GapItem
 from graph.compliance.soa import INHERITED, SoaRow, SoaTally
 
 OPEN_PAGE = 20
