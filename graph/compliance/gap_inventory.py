@@ -27,6 +27,7 @@ from graph.compliance.gap_lines import (
     points_for_tier,
 )
 from graph.compliance.risk_criteria import RiskCriteria, risk_criteria
+from graph.compliance.risk_register import risk_register
 from graph.namespaces import AIMS, DCTERMS, ISO, ORGANISATION, RDFS, SKOS
 from graph.store import Row, Store, text
 from graph.store.generations import cached
@@ -34,25 +35,10 @@ from graph.store.generations import cached
 SYSTEMS = f"""
 PREFIX aims: <{AIMS}>
 PREFIX rdfs: <{RDFS}>
-SELECT ?system ?name ?tier ?owner (MAX(COALESCE(?likelihood * ?impact, 0)) AS ?level) WHERE {{
+SELECT ?system ?name ?tier ?owner WHERE {{
   ?system a aims:AISystem ; rdfs:label ?name .
   OPTIONAL {{ ?system aims:euAiActTier ?tier }}
   OPTIONAL {{ ?system aims:owner ?owner }}
-  OPTIONAL {{ ?risk aims:affectsSystem ?system ; aims:likelihood ?likelihood ; aims:impact ?impact }}
-}} GROUP BY ?system ?name ?tier ?owner"""
-
-UNTREATED_RISKS = f"""
-PREFIX aims: <{AIMS}>
-PREFIX dcterms: <{DCTERMS}>
-PREFIX skos: <{SKOS}>
-SELECT ?risk ?id ?title ?likelihood ?impact ?system ?owner WHERE {{
-  ?risk a aims:Risk ; skos:notation ?id ; dcterms:title ?title .
-  OPTIONAL {{ ?risk aims:treatment ?treatment }}
-  FILTER(!BOUND(?treatment))
-  OPTIONAL {{ ?risk aims:likelihood ?likelihood }}
-  OPTIONAL {{ ?risk aims:impact ?impact }}
-  OPTIONAL {{ ?risk aims:affectsSystem ?system }}
-  OPTIONAL {{ ?risk aims:owner ?owner }}
 }}"""
 
 # Which risks name which control for which system (the inventory's ``controls:`` of a risk).
@@ -136,30 +122,29 @@ def inventory_facts(store: Store, today: dt.date) -> InventoryFacts:
 
 
 def _inventory_facts(store: Store, today: dt.date) -> InventoryFacts:
+    # The risk register (read once per import, and read by the gap's register lines anyway) gives each
+    # system's highest risk level and the untreated risks, so neither is read from the store a second time.
+    register = risk_register(store)
+    highest: dict[str, int] = defaultdict(int)
+    for risk in register:
+        for system in risk.systems:
+            highest[system] = max(highest[system], risk.level)
     name_and_level: dict[str, tuple[str, int]] = {}
     tier: dict[str, int] = {}
     owner: dict[str, str] = {}
     for r in store.select(SYSTEMS):
         system = text(r["system"])
-        name_and_level[system] = (text(r["name"]), int(float(text(r["level"]))))
+        name_and_level[system] = (text(r["name"]), highest[system])
         tier[system] = max(tier.get(system, 0), points_for_tier(text(r["tier"])))
         if text(r["owner"]):
             owner[system] = min(owner.get(system, text(r["owner"])), text(r["owner"]))
     by_name = sorted(name_and_level, key=lambda s: name_and_level[s][0])
     by_level = sorted(by_name, key=lambda s: -name_and_level[s][1])  # stable: names break ties
-    risks: dict[str, tuple[str, int, list[str], str]] = {}
-    for r in store.select(UNTREATED_RISKS):
-        level = _level(r)
-        _, _, affected, _ = risks.setdefault(
-            text(r["risk"]), (f"{text(r['id'])} {text(r['title'])}", level, [], text(r["owner"]))
-        )
-        if r["system"] is not None:
-            affected.append(text(r["system"]))
     accepted = gap_risks.accepted_risks(store)  # accepting a risk is a treatment decision too: retain it
     untreated = [
-        UntreatedRisk(risk, title, level, tuple(a), who)
-        for risk, (title, level, a, who) in risks.items()
-        if risk not in accepted
+        UntreatedRisk(r.iri, f"{r.id} {r.title}", r.level, r.systems, r.owner)
+        for r in register
+        if not r.treatment and r.title and r.iri not in accepted
     ]
     naming: dict[str, list[NamingRisk]] = defaultdict(list)
     for r in store.select(NAMING_RISKS):
